@@ -26,13 +26,22 @@ sealed class ConvLayerBlock : nn.Module<Tensor, Tensor?, (Tensor Output, Tensor?
         this.spec = spec;
         layer_norm = norm switch
         {
-            "group_norm" => nn.GroupNorm(spec.Channels, spec.Channels, GroupNormEps, affine: true),
+            "group_norm" => InitializedGroupNorm(spec.Channels),
             "layer_norm" => new ChannelLayerNorm(spec.Channels),
             null => null,
             _ => throw new ArgumentException($"Unknown norm '{norm}'; expected group_norm, layer_norm or null.", nameof(norm)),
         };
         conv = nn.Conv1d(inChannels, spec.Channels, spec.Kernel, stride: spec.Stride, bias: bias);
         RegisterComponents();
+    }
+
+    // TorchSharp's GroupNorm leaves its affine parameters uninitialised; PyTorch starts them at 1 and 0.
+    static GroupNorm InitializedGroupNorm(int channels)
+    {
+        var norm = nn.GroupNorm(channels, channels, GroupNormEps, affine: true);
+        nn.init.ones_(norm.weight!);
+        nn.init.zeros_(norm.bias!);
+        return norm;
     }
 
     /// <summary>

@@ -56,6 +56,15 @@ public sealed class Wav2Vec2ModelTests
     }
 
     [TestMethod]
+    public void NewModelStartsItsGroupNormAtOneAndZeroAsPyTorchDoes()
+    {
+        using var model = new Wav2Vec2Model(TinySsl.Architecture("tiny12"));
+        var state = model.state_dict();
+        Assert.IsTrue(state["feature_extractor.conv_layers.0.layer_norm.weight"].Equals(ones(32)));
+        Assert.IsTrue(state["feature_extractor.conv_layers.0.layer_norm.bias"].Equals(zeros(32)));
+    }
+
+    [TestMethod]
     public void TinyModelHasTheFixtureWeightNamesInBothSets()
     {
         foreach (var set in TinySsl.Sets)
