@@ -1,5 +1,5 @@
-// Port of kanade-tokenizer model.py _calculate_waveform_padding / _calculate_target_mel_length and
-// ssl_extractor.py get_minimum_input_length (MIT), plus the up-front audio_length check the reference lacks.
+// The training example's lengths (kanade-tokenizer pipeline.py __init__, MIT) over KanadeLengths, plus the
+// up-front audio_length check the reference lacks.
 using Kanade.Ssl;
 
 namespace Kanade.Training;
@@ -28,15 +28,8 @@ public static class TrainingLengths
     /// Zeros added on each side of a waveform of <paramref name="audioLength"/> samples so the SSL model
     /// yields exactly ceil(length at the SSL rate / hop) frames (the reference's arithmetic, in doubles).
     /// </summary>
-    public static int WaveformPadding(int audioLength, int sampleRate, IReadOnlyList<(int Kernel, int Stride)> convLayers, int sslSampleRate = SslSampleRate)
-    {
-        int hop = convLayers.Aggregate(1, (product, layer) => product * layer.Stride);
-        double atSslRate = (double)audioLength / sampleRate * sslSampleRate;
-        long frames = (long)Math.Ceiling(atSslRate / hop);
-        long requiredAtSslRate = MinimumInputLength(frames, convLayers);
-        double required = (double)requiredAtSslRate / sslSampleRate * sampleRate;
-        return (int)Math.Ceiling((required - audioLength) / 2);
-    }
+    public static int WaveformPadding(int audioLength, int sampleRate, IReadOnlyList<(int Kernel, int Stride)> convLayers, int sslSampleRate = SslSampleRate) =>
+        KanadeLengths.WaveformPadding(audioLength, sampleRate, sslSampleRate, convLayers);
 
     /// <summary>
     /// SSL frames the model sees for <paramref name="audioLength"/> samples: after <see cref="WaveformPadding"/>,
@@ -51,21 +44,14 @@ public static class TrainingLengths
             long from = sampleRate / divisor, to = sslSampleRate / divisor;
             length = (long)Math.Ceiling((double)(to * length) / from);
         }
-        foreach (var (kernel, stride) in convLayers)
-            length = length < kernel ? 0 : (length - kernel) / stride + 1;
-        return length;
+        return KanadeLengths.OutputFrames(length, convLayers);
     }
 
     /// <summary>Mel frames of the training target for <paramref name="audioLength"/> samples.</summary>
     public static int TargetMelLength(int audioLength, KanadeModelConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
-        return config.Padding switch
-        {
-            "center" => audioLength / config.HopLength + 1,
-            "same" => audioLength / config.HopLength,
-            _ => (audioLength - config.NFft) / config.HopLength + 1,
-        };
+        return checked((int)KanadeLengths.TargetMelLength(audioLength, config.HopLength, config.NFft, config.Padding));
     }
 
     /// <summary>
@@ -96,7 +82,7 @@ public static class TrainingLengths
     // nearest lengths found by scanning.
     static IEnumerable<int> NearestFittingLengths(int audioLength, int sampleRate, IReadOnlyList<(int Kernel, int Stride)> conv, int factor, Func<int, bool> fits)
     {
-        long hop = conv.Aggregate(1L, (product, layer) => product * layer.Stride);
+        long hop = KanadeLengths.HopSize(conv);
         long scaled = hop * factor * sampleRate;
         if (scaled % SslSampleRate == 0)
         {
@@ -110,14 +96,5 @@ public static class TrainingLengths
         int above = audioLength + 1;
         while (!fits(above)) above++;
         return below > 0 ? [below, above] : [above];
-    }
-
-    // Samples the convolutions need to produce `frames` outputs (reference: get_minimum_input_length).
-    static long MinimumInputLength(long frames, IReadOnlyList<(int Kernel, int Stride)> convLayers)
-    {
-        long length = frames;
-        for (int i = convLayers.Count - 1; i >= 0; i--)
-            length = (length - 1) * convLayers[i].Stride + convLayers[i].Kernel;
-        return length;
     }
 }
