@@ -10,32 +10,25 @@ public static class TrainingLengths
     /// <summary>Sample rate of every supported SSL model (WavLM, HuBERT, wav2vec 2.0 bundles).</summary>
     public const int SslSampleRate = 16000;
 
-    /// <summary>The standard 7-layer wav2vec 2.0 / WavLM feature-extractor convolutions as (kernel, stride).</summary>
-    public static readonly IReadOnlyList<(int Kernel, int Stride)> StandardSslConvLayers =
-        [(10, 5), (3, 2), (3, 2), (3, 2), (3, 2), (2, 2), (2, 2)];
-
-    /// <summary>(kernel, stride) of each feature-extractor convolution of <paramref name="ssl"/>.</summary>
-    public static IReadOnlyList<(int Kernel, int Stride)> SslConvLayers(SslFeatureExtractorOptions ssl)
+    /// <summary>The feature-extractor convolutions of <paramref name="ssl"/> (its explicit params, else the standard stack).</summary>
+    public static IReadOnlyList<ConvLayerSpec> SslConvLayers(SslFeatureExtractorOptions ssl)
     {
         ArgumentNullException.ThrowIfNull(ssl);
-        var layers = ssl.Params?.ExtractorConvLayerConfig;
-        if (layers is null) return StandardSslConvLayers;
-        return [.. layers.Select((l, i) => l.Count == 3 && l[1] > 0 && l[2] > 0 ? (l[1], l[2])
-            : throw new ArgumentException($"ssl_feature_extractor.params.extractor_conv_layer_config[{i}] must be [channels, kernel, stride], got [{string.Join(", ", l)}]."))];
+        return ssl.Params is { } architecture ? SslFrameArithmetic.ConvLayers(architecture) : SslFrameArithmetic.DefaultConvLayers;
     }
 
     /// <summary>
     /// Zeros added on each side of a waveform of <paramref name="audioLength"/> samples so the SSL model
     /// yields exactly ceil(length at the SSL rate / hop) frames (the reference's arithmetic, in doubles).
     /// </summary>
-    public static int WaveformPadding(int audioLength, int sampleRate, IReadOnlyList<(int Kernel, int Stride)> convLayers, int sslSampleRate = SslSampleRate) =>
+    public static int WaveformPadding(int audioLength, int sampleRate, IReadOnlyList<ConvLayerSpec> convLayers, int sslSampleRate = SslSampleRate) =>
         KanadeLengths.WaveformPadding(audioLength, sampleRate, sslSampleRate, convLayers);
 
     /// <summary>
     /// SSL frames the model sees for <paramref name="audioLength"/> samples: after <see cref="WaveformPadding"/>,
     /// resampling to <paramref name="sslSampleRate"/> (torchaudio's output length) and the convolutions.
     /// </summary>
-    public static long SslFrameCount(int audioLength, int sampleRate, IReadOnlyList<(int Kernel, int Stride)> convLayers, int sslSampleRate = SslSampleRate)
+    public static long SslFrameCount(int audioLength, int sampleRate, IReadOnlyList<ConvLayerSpec> convLayers, int sslSampleRate = SslSampleRate)
     {
         long length = audioLength + 2L * WaveformPadding(audioLength, sampleRate, convLayers, sslSampleRate);
         if (sampleRate != sslSampleRate)
@@ -44,7 +37,7 @@ public static class TrainingLengths
             long from = sampleRate / divisor, to = sslSampleRate / divisor;
             length = (long)Math.Ceiling((double)(to * length) / from);
         }
-        return KanadeLengths.OutputFrames(length, convLayers);
+        return SslFrameArithmetic.OutputFrames(convLayers, length);
     }
 
     /// <summary>Mel frames of the training target for <paramref name="audioLength"/> samples.</summary>
@@ -80,9 +73,9 @@ public static class TrainingLengths
 
     // Whole tokens' worth of samples (hop x factor at the model's rate) when that is an integer, else the
     // nearest lengths found by scanning.
-    static IEnumerable<int> NearestFittingLengths(int audioLength, int sampleRate, IReadOnlyList<(int Kernel, int Stride)> conv, int factor, Func<int, bool> fits)
+    static IEnumerable<int> NearestFittingLengths(int audioLength, int sampleRate, IReadOnlyList<ConvLayerSpec> conv, int factor, Func<int, bool> fits)
     {
-        long hop = KanadeLengths.HopSize(conv);
+        long hop = SslFrameArithmetic.HopSize(conv);
         long scaled = hop * factor * sampleRate;
         if (scaled % SslSampleRate == 0)
         {

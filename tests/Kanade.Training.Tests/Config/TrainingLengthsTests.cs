@@ -20,7 +20,7 @@ public sealed class TrainingLengthsTests
     public void PaddingOfTheTrainingStepMatchesReference(string set)
     {
         // 34,560 samples -> 23,040 at 16 kHz -> 72 frames -> 23,120 samples needed -> 34,680 at 24 kHz -> 60 a side.
-        Assert.AreEqual(FixtureFigure(set, "padding"), TrainingLengths.WaveformPadding(34560, 24000, TrainingLengths.StandardSslConvLayers));
+        Assert.AreEqual(FixtureFigure(set, "padding"), TrainingLengths.WaveformPadding(34560, 24000, Kanade.Ssl.SslFrameArithmetic.DefaultConvLayers));
     }
 
     [TestMethod]
@@ -38,7 +38,7 @@ public sealed class TrainingLengthsTests
     [DataRow(6001, 13L)]
     public void SslFrameCountIsTheLengthAtSixteenKilohertzOverTheHopRoundedUp(int samples, long frames)
     {
-        Assert.AreEqual(frames, TrainingLengths.SslFrameCount(samples, 24000, TrainingLengths.StandardSslConvLayers));
+        Assert.AreEqual(frames, TrainingLengths.SslFrameCount(samples, 24000, Kanade.Ssl.SslFrameArithmetic.DefaultConvLayers));
     }
 
     [TestMethod]
@@ -54,7 +54,7 @@ public sealed class TrainingLengthsTests
     public void PublishedAudioLengthsFitBothTokenRates(int samples)
     {
         // 72 and 288 frames divide by 4 (12.5 Hz) and by 2 (25 Hz); anything else would throw.
-        Assert.AreEqual(0L, TrainingLengths.SslFrameCount(samples, 24000, TrainingLengths.StandardSslConvLayers) % 4);
+        Assert.AreEqual(0L, TrainingLengths.SslFrameCount(samples, 24000, Kanade.Ssl.SslFrameArithmetic.DefaultConvLayers) % 4);
         TrainingLengths.ValidateAudioLength(samples, Tiny12, WavLm);
         TrainingLengths.ValidateAudioLength(samples, Tiny25, WavLm);
     }
