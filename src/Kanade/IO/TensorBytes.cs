@@ -42,4 +42,19 @@ internal static class TensorBytes
     /// <summary>Writes the tensor's bytes (contiguous, CPU) to <paramref name="stream"/>.</summary>
     public static void WriteTo(Stream stream, Tensor tensor) =>
         Fill(tensor, (chunk, _) => stream.Write(chunk));
+
+    /// <summary>Reverses the byte order of every element (of <paramref name="wordSize"/> bytes: 2, 4 or 8) of a contiguous CPU tensor.</summary>
+    public static void SwapByteOrder(Tensor tensor, int wordSize) =>
+        Fill(tensor, (chunk, _) =>
+        {
+            switch (wordSize)
+            {
+                case 2: var shorts = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, ushort>(chunk);
+                    System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(shorts, shorts); break;
+                case 4: var ints = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, uint>(chunk);
+                    System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(ints, ints); break;
+                case 8: var longs = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, ulong>(chunk);
+                    System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(longs, longs); break;
+            }
+        });
 }
