@@ -55,9 +55,16 @@ internal sealed class PickleKeyComparer : IEqualityComparer<object>
 {
     public static readonly PickleKeyComparer Instance = new();
 
-    public new bool Equals(object? x, object? y) => (x, y) switch
+    /// <summary>Tuples nested deeper than this compare by reference: real keys are flat, and a hostile file must not exhaust the stack.</summary>
+    const int MaxDepth = 16;
+
+    public new bool Equals(object? x, object? y) => Equals(x, y, 0);
+
+    public int GetHashCode(object obj) => Hash(obj, 0);
+
+    static bool Equals(object? x, object? y, int depth) => (x, y) switch
     {
-        (object?[] a, object?[] b) => a.Length == b.Length && a.Zip(b).All(p => Equals(p.First, p.Second)),
+        (object?[] a, object?[] b) when depth < MaxDepth => a.Length == b.Length && a.Zip(b).All(p => Equals(p.First, p.Second, depth + 1)),
         (long a, long b) => a == b,
         (BigInteger a, BigInteger b) => a == b,
         (string a, string b) => string.Equals(a, b, StringComparison.Ordinal),
@@ -67,9 +74,9 @@ internal sealed class PickleKeyComparer : IEqualityComparer<object>
         _ => ReferenceEquals(x, y),
     };
 
-    public int GetHashCode(object obj) => obj switch
+    static int Hash(object obj, int depth) => obj switch
     {
-        object?[] tuple => tuple.Aggregate(17, (h, item) => HashCode.Combine(h, item is null ? 0 : GetHashCode(item))),
+        object?[] tuple when depth < MaxDepth => tuple.Aggregate(17, (h, item) => HashCode.Combine(h, item is null ? 0 : Hash(item, depth + 1))),
         string s => StringComparer.Ordinal.GetHashCode(s),
         byte[] bytes => bytes.Length,
         long or BigInteger or double or bool => obj.GetHashCode(),

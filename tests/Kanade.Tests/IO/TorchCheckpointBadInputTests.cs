@@ -182,4 +182,15 @@ public sealed class TorchCheckpointBadInputTests
         var error = Assert.ThrowsExactly<NotSupportedException>(() => TorchCheckpoint.Load(path));
         StringAssert.Contains(error.Message, "QInt8Storage");
     }
+
+    [TestMethod]
+    public void DeeplyNestedKeyDoesNotExhaustTheStack()
+    {
+        using var dir = new TempDirectory();
+        var pickle = new PickleBuilder().EmptyDict().Int(1);
+        for (int i = 0; i < 200_000; i++) pickle.Op(0x85); // TUPLE1
+        pickle.Int(2).Op('s').Stop();
+        string path = PickleBuilder.WriteZip(dir.File("deep.pt"), pickle.ToArray());
+        Refused(path, "not a state dict");
+    }
 }
