@@ -68,6 +68,9 @@ public static class SafeTensors
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(tensors);
         CheckHostIsLittleEndian();
+        foreach (var (key, value) in metadata ?? new Dictionary<string, string>())
+            if (key is null || value is null)
+                throw new ArgumentException($"metadata entry '{key}' has a null key or value; safetensors metadata maps strings to strings.", nameof(metadata));
         foreach (var (name, tensor) in tensors)
         {
             if (string.IsNullOrEmpty(name) || name == "__metadata__")

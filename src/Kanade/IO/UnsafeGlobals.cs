@@ -23,9 +23,17 @@ internal static class UnsafeGlobals
         "str", "bool", "object", "Ellipsis", "NotImplemented",
     ];
 
+    /// <summary>Single functions that load further pickles or write files, in modules that are otherwise harmless.</summary>
+    static readonly HashSet<(string, string)> Functions =
+    [
+        ("torch", "load"), ("torch", "save"), ("torch.serialization", "load"), ("torch.serialization", "save"),
+        ("numpy", "load"), ("numpy", "save"), ("numpy", "fromfile"), ("numpy.lib.npyio", "load"), ("pandas", "read_pickle"),
+    ];
+
     /// <summary>True when calling <paramref name="global"/> in Python could run commands or arbitrary code.</summary>
     public static bool CanRunCode(PickleGlobal global)
     {
+        if (Functions.Contains((global.Module, global.Name))) return true;
         if (global.Module is "builtins" or "__builtin__")
             return !HarmlessBuiltins.Contains(global.Name);
         foreach (string module in Modules)
