@@ -102,6 +102,48 @@ public sealed partial class KanadeModel : Module
             throw new ArgumentException($"{where}: mel_decoder.output_dim {melBins} differs from config.n_mels {c.NMels}.");
     }
 
+    // ======== Loading ========
+
+    /// <summary>
+    /// Builds the model of <paramref name="configPath"/> and loads <paramref name="weightsPath"/> strictly. The SSL
+    /// weights come from the main file (keys under <c>ssl_feature_extractor.model.</c>) or from
+    /// <paramref name="sslWeightsPath"/> (torchaudio <c>.pth</c>, Hugging Face WavLM, or safetensors with torchaudio
+    /// names). Only the training-only modules a published export leaves out may be absent. Eval mode, CPU.
+    /// </summary>
+    public static KanadeModel FromPretrained(string configPath, string weightsPath, string? sslWeightsPath = null)
+    {
+        var model = new KanadeModel(ModelConfigLoader.Load(configPath));
+        model.LoadWeights(weightsPath, sslWeightsPath);
+        return model;
+    }
+
+    /// <summary>Loads weights into this model (see <see cref="FromPretrained"/>); returns what was absent on purpose.</summary>
+    public LoadReport LoadWeights(string weightsPath, string? sslWeightsPath = null)
+    {
+        var weights = WeightFile.Load(weightsPath);
+        bool sslInMain = weights.Keys.Any(k => k.StartsWith(SslPrefix));
+        if (sslWeightsPath is not null)
+        {
+            foreach (var (name, tensor) in SslWeights.Load(sslWeightsPath)) weights[SslPrefix + name] = tensor;
+        }
+        else if (!sslInMain)
+        {
+            throw new FileNotFoundException(
+                $"'{weightsPath}' holds no SSL weights (no '{SslPrefix}*' tensors), as published exports do not. Pass the SSL weights " +
+                $"(sslWeightsPath, --ssl-weights): {SslWeights.WhereToGet(Definition.SslFeatureExtractor.ModelName)}", weightsPath);
+        }
+        var report = StateDictLoader.Load(this, weights, new StateDictLoadOptions
+        {
+            SourceName = sslWeightsPath is null ? weightsPath : $"{weightsPath} + {sslWeightsPath}",
+            // Exports leave out the training-only modules; the resampler kernel is recomputed from the two rates.
+            AbsentPrefixes = ["ssl_feature_extractor.resampler.", "feature_decoder.", "conv_upsample."],
+        });
+        eval();
+        return report;
+    }
+
+    const string SslPrefix = "ssl_feature_extractor.model.";
+
     /// <summary>The model's tensors for saving, leaving out the SSL model, feature decoder and conv_upsample unless named.</summary>
     public Dictionary<string, Tensor> WeightsToSave(IEnumerable<string>? includeModules = null)
     {

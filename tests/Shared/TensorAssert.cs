@@ -32,4 +32,13 @@ public static class TensorAssert
         long differing = actual.cpu().to(int64).ne(expected.cpu().to(int64)).sum().item<long>();
         Assert.AreEqual(0L, differing, $"{what}: {differing} of {expected.numel()} positions differ");
     }
+
+    /// <summary>Asserts bit-identical tensors (same shape, dtype and values).</summary>
+    public static void Identical(Tensor actual, Tensor expected, string what)
+    {
+        CollectionAssert.AreEqual(expected.shape, actual.shape, $"{what}: shape");
+        Assert.AreEqual(expected.dtype, actual.dtype, $"{what}: dtype");
+        using var same = actual.cpu().eq(expected.cpu()).all();
+        Assert.IsTrue(same.item<bool>(), $"{what}: values differ (max |diff| {(actual.cpu().to(float64) - expected.cpu().to(float64)).abs().max().item<double>():G4})");
+    }
 }
