@@ -1,0 +1,3 @@
+namespace Kanade.MLNet;
+/// <summary>x</summary>
+public static class Placeholder { }
