@@ -30,7 +30,7 @@ public sealed class HiftGenerator : Module<Tensor, Tensor>, IVocoder
     readonly ModuleList<HiftResBlock> source_resblocks;
     readonly ModuleList<HiftResBlock> resblocks;
     readonly Conv1d conv_post;
-    readonly Tensor stft_window;
+    Tensor stft_window; // not readonly: TorchSharp's to(device/dtype) writes the moved buffer back
     readonly ConvRnnF0Predictor f0_predictor;
 #pragma warning restore IDE1006
 

@@ -75,13 +75,13 @@ public sealed class Vocos : Module<Tensor, Tensor>, IVocoder
         using var noGrad = inference_mode();
         using var scope = NewDisposeScope();
         var input = VocoderInput.ToModuleDtype(mel, this, "Vocos", nameof(mel));
-        return forward(input, bandwidthId).MoveToOuterDisposeScope();
+        return DecodeUnchecked(input, bandwidthId).MoveToOuterDisposeScope();
     }
 
     /// <summary>(B, n_mels, frames) -> (B, samples), without input checks or inference mode (see <see cref="Decode"/>).</summary>
-    public override Tensor forward(Tensor mel) => forward(mel, null);
+    public override Tensor forward(Tensor mel) => DecodeUnchecked(mel, null);
 
-    Tensor forward(Tensor mel, Tensor? bandwidthId)
+    Tensor DecodeUnchecked(Tensor mel, Tensor? bandwidthId)
     {
         using var scope = NewDisposeScope();
         var hidden = backbone.call(mel, bandwidthId);

@@ -13,7 +13,8 @@ public sealed class VocosIstft : Module<Tensor, Tensor>
     readonly bool center;
 
 #pragma warning disable IDE1006 // PyTorch attribute name: `window` is a persistent buffer in Vocos checkpoints.
-    readonly Tensor window;
+    // Not readonly: TorchSharp's to(device/dtype) writes the moved buffer back into the field.
+    Tensor window;
 #pragma warning restore IDE1006
 
     /// <summary>Creates the transform; <paramref name="padding"/> is <c>center</c> or <c>same</c>.</summary>

@@ -47,7 +47,7 @@ public sealed class VocosMelFeatures : Module
     sealed class WindowBuffer : Module
     {
 #pragma warning disable IDE1006, IDE0052 // torchaudio attribute name; held for the state dict only.
-        readonly Tensor window;
+        Tensor window; // not readonly: TorchSharp's to(device/dtype) writes the moved buffer back
 #pragma warning restore IDE1006, IDE0052
 
         public WindowBuffer(int nFft) : base("Spectrogram")
@@ -60,7 +60,7 @@ public sealed class VocosMelFeatures : Module
     sealed class FilterbankBuffer : Module
     {
 #pragma warning disable IDE1006, IDE0052 // torchaudio attribute name; held for the state dict only.
-        readonly Tensor fb;
+        Tensor fb; // not readonly: TorchSharp's to(device/dtype) writes the moved buffer back
 #pragma warning restore IDE1006, IDE0052
 
         public FilterbankBuffer(int frequencies, int nMels) : base("MelScale")

@@ -10,13 +10,10 @@ public sealed class HiftGeneratorTests
 {
     public TestContext TestContext { get; set; } = null!;
 
+    static IEnumerable<object[]> Clips => Fixtures.ClipFiles.Select(c => new object[] { c });
+
     [TestMethod]
-    [DataRow("espeak_24bit_44k.flac")]
-    [DataRow("espeak_default_22k.wav")]
-    [DataRow("espeak_f3_stereo_16k.wav")]
-    [DataRow("real_front_center_48k.wav")]
-    [DataRow("real_rear_left_48k.wav")]
-    [DataRow("short_24k.wav")]
+    [DynamicData(nameof(Clips))]
     public void F0_MatchesReferenceF0Predictor(string clipFile)
     {
         using var hift = VocoderFixtures.TinyHift();
@@ -27,12 +24,7 @@ public sealed class HiftGeneratorTests
     }
 
     [TestMethod]
-    [DataRow("espeak_24bit_44k.flac")]
-    [DataRow("espeak_default_22k.wav")]
-    [DataRow("espeak_f3_stereo_16k.wav")]
-    [DataRow("real_front_center_48k.wav")]
-    [DataRow("real_rear_left_48k.wav")]
-    [DataRow("short_24k.wav")]
+    [DynamicData(nameof(Clips))]
     public void Decode_StoredSource_MatchesReferenceWaveform(string clipFile)
     {
         using var hift = VocoderFixtures.TinyHift();
@@ -43,12 +35,7 @@ public sealed class HiftGeneratorTests
     }
 
     [TestMethod]
-    [DataRow("espeak_24bit_44k.flac")]
-    [DataRow("espeak_default_22k.wav")]
-    [DataRow("espeak_f3_stereo_16k.wav")]
-    [DataRow("real_front_center_48k.wav")]
-    [DataRow("real_rear_left_48k.wav")]
-    [DataRow("short_24k.wav")]
+    [DynamicData(nameof(Clips))]
     public void Decode_ZeroSource_MatchesReferenceWaveform(string clipFile)
     {
         using var hift = VocoderFixtures.TinyHift();

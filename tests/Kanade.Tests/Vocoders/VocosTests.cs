@@ -10,13 +10,10 @@ public sealed class VocosTests
 {
     public TestContext TestContext { get; set; } = null!;
 
+    static IEnumerable<object[]> Clips => Fixtures.ClipFiles.Select(c => new object[] { c });
+
     [TestMethod]
-    [DataRow("espeak_24bit_44k.flac")]
-    [DataRow("espeak_default_22k.wav")]
-    [DataRow("espeak_f3_stereo_16k.wav")]
-    [DataRow("real_front_center_48k.wav")]
-    [DataRow("real_rear_left_48k.wav")]
-    [DataRow("short_24k.wav")]
+    [DynamicData(nameof(Clips))]
     public void Vocode_MelFromTokens_MatchesReferenceWaveform(string clipFile)
     {
         using var vocos = VocoderFixtures.TinyVocos();
@@ -95,5 +92,33 @@ public sealed class VocosTests
         using var waveform = vocos.Vocode(clip["mel_from_tokens"].unsqueeze(0));
         Assert.AreEqual(float64, waveform.dtype);
         TensorAssert.Close(waveform[0], clip["vocoded"], TensorAssert.Deep, "tiny12 vocoded in float64");
+    }
+
+    [TestMethod]
+    public void AdaLayerNorm_ScalesAndShiftsTheNormalisedInputOfItsClass()
+    {
+        using var norm = new AdaLayerNorm(2, 4);
+        norm.load_state_dict(new Dictionary<string, Tensor>
+        {
+            ["scale.weight"] = tensor(new float[,] { { 1, 1, 1, 1 }, { 2, 3, 4, 5 } }),
+            ["shift.weight"] = tensor(new float[,] { { 0, 0, 0, 0 }, { 1, 1, 1, 1 } }),
+        });
+        using var x = tensor(new float[] { 1, 2, 3, 4 }).view(1, 1, 4);
+        using var y = norm.call(x, tensor(new long[] { 1 }));
+        double sd = Math.Sqrt(1.25 + 1e-6); // biased variance of 1..4, plus eps
+        var expected = new[] { -1.5 / sd * 2 + 1, -0.5 / sd * 3 + 1, 0.5 / sd * 4 + 1, 1.5 / sd * 5 + 1 }.Select(v => (float)v).ToArray();
+        TensorAssert.Close(y.view(4), tensor(expected), 1e-6, "AdaLayerNorm class 1");
+    }
+
+    [TestMethod]
+    public void Vocode_ConditionedBackboneWithoutBandwidthId_ThrowsNamingIt()
+    {
+        var config = VocosConfig.Load(Fixtures.Path("tiny12", "vocos_config.yaml"));
+        using var vocos = new Vocos(config with { Backbone = config.Backbone with { AdanormNumEmbeddings = 4 } });
+        using var mel = zeros(1, 100, 5);
+        var error = Assert.ThrowsExactly<ArgumentNullException>(() => vocos.Vocode(mel));
+        StringAssert.Contains(error.Message, "AdaLayerNorm: pass a bandwidth id");
+        using var waveform = vocos.Decode(mel, tensor(new long[] { 3 }));
+        CollectionAssert.AreEqual(new long[] { 1, 4 * 256 }, waveform.shape);
     }
 }
