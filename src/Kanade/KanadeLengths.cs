@@ -1,0 +1,47 @@
+// Port of kanade-tokenizer model.py _calculate_waveform_padding / _calculate_original_audio_length /
+// _calculate_target_mel_length (MIT).
+using Kanade.Ssl;
+
+namespace Kanade;
+
+/// <summary>
+/// The reference's length arithmetic: how much to pad a waveform so the SSL model yields a whole number of frames,
+/// how long the audio behind N tokens was, and how many mel frames a waveform has. Pure functions, in double
+/// precision in the reference's order, so every length matches it exactly.
+/// </summary>
+public static class KanadeLengths
+{
+    /// <summary>Zeros to add on each side of a waveform of <paramref name="audioLength"/> samples.</summary>
+    /// <param name="audioLength">Waveform length at <paramref name="sampleRate"/>.</param>
+    /// <param name="sampleRate">The model's sample rate.</param>
+    /// <param name="sslSampleRate">The SSL model's sample rate.</param>
+    /// <param name="convLayers">The SSL feature extractor's (kernel, stride) list.</param>
+    /// <param name="downsampleFactor">SSL frames per token.</param>
+    /// <param name="ensureReconstructionLength">Round the frame count up to a multiple of <paramref name="downsampleFactor"/> (training).</param>
+    public static int WaveformPadding(long audioLength, int sampleRate, int sslSampleRate,
+        IReadOnlyList<ConvLayerSpec> convLayers, int downsampleFactor = 1, bool ensureReconstructionLength = false)
+    {
+        double samplesAtSslRate = (double)audioLength / sampleRate * sslSampleRate;
+        long frames = (long)Math.Ceiling(samplesAtSslRate / SslFrameArithmetic.HopSize(convLayers));
+        if (ensureReconstructionLength && frames % downsampleFactor != 0) frames += downsampleFactor - frames % downsampleFactor;
+        long requiredAtSslRate = SslFrameArithmetic.MinimumInputLength(convLayers, frames);
+        double required = (double)requiredAtSslRate / sslSampleRate * sampleRate;
+        return (int)Math.Ceiling((required - audioLength) / 2);
+    }
+
+    /// <summary>Waveform length (at <paramref name="sampleRate"/>) that <paramref name="tokenCount"/> tokens stand for.</summary>
+    public static long OriginalAudioLength(long tokenCount, int sampleRate, int sslSampleRate,
+        IReadOnlyList<ConvLayerSpec> convLayers, int downsampleFactor)
+    {
+        long requiredAtSslRate = SslFrameArithmetic.MinimumInputLength(convLayers, tokenCount * downsampleFactor);
+        return (long)Math.Ceiling((double)requiredAtSslRate / sslSampleRate * sampleRate);
+    }
+
+    /// <summary>Mel frames of a waveform of <paramref name="audioLength"/> samples for the given STFT padding mode.</summary>
+    public static long TargetMelLength(long audioLength, int hopLength, int nFft, string padding) => padding switch
+    {
+        "center" => audioLength / hopLength + 1,
+        "same" => audioLength / hopLength,
+        _ => (audioLength - nFft) / hopLength + 1,
+    };
+}

@@ -1,0 +1,54 @@
+// Normalisations over the valid part of padded batches, so that a batch item equals the same item run alone.
+using static TorchSharp.torch;
+
+namespace Kanade.Ssl;
+
+/// <summary>
+/// Statistics over valid positions only. torchaudio (like fairseq) takes the first extractor GroupNorm's and the
+/// waveform LayerNorm's statistics over the padded length too, so a padded batch item differs from the item run
+/// alone; these keep padding out of the statistics. With every position valid they equal the plain norms.
+/// </summary>
+static class MaskedNormalization
+{
+    /// <summary>(B, T) or (B, C, T) -> 1 where the last-axis position is below the item's length, else 0, as <paramref name="like"/>'s dtype.</summary>
+    public static Tensor ValidMask(Tensor like, Tensor lengths)
+    {
+        long frames = like.shape[^1];
+        var positions = arange(frames, dtype: ScalarType.Int64, device: like.device);
+        var valid = positions.unsqueeze(0).lt(lengths.unsqueeze(1));                      // (B, T)
+        return (like.dim() == 3 ? valid.unsqueeze(1) : valid).to(like.dtype);            // (B, T) -> (B, 1, T)
+    }
+
+    /// <summary>
+    /// GroupNorm with one group per channel over the first <paramref name="lengths"/> frames of each item:
+    /// (B, C, T) -> (B, C, T). Padded frames come out finite but meaningless.
+    /// </summary>
+    public static Tensor ChannelGroupNorm(Tensor x, Tensor lengths, Tensor weight, Tensor bias, double eps)
+    {
+        using var scope = NewDisposeScope();
+        var mask = ValidMask(x, lengths);                                                 // (B, 1, T)
+        var count = lengths.clamp_min(1).to(x.dtype).view(-1, 1, 1);                      // (B, 1, 1)
+        var mean = (x * mask).sum(-1, keepdim: true) / count;                             // (B, C, 1)
+        var centered = x - mean;
+        var variance = (centered * mask).square().sum(-1, keepdim: true) / count;         // biased, as GroupNorm
+        var y = centered * (variance + eps).rsqrt() * weight.view(1, -1, 1) + bias.view(1, -1, 1);
+        return y.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Each waveform (B, T) normalised to zero mean and unit variance over its first <paramref name="lengths"/>
+    /// samples (all samples when null), eps 1e-5: torchaudio's input LayerNorm of the large bundles, per item.
+    /// </summary>
+    public static Tensor WaveformLayerNorm(Tensor waveforms, Tensor? lengths)
+    {
+        using var scope = NewDisposeScope();
+        if (lengths is null)
+            return nn.functional.layer_norm(waveforms, [waveforms.shape[^1]], null, null, 1e-5).MoveToOuterDisposeScope();
+        var mask = ValidMask(waveforms, lengths);                                         // (B, T)
+        var count = lengths.clamp_min(1).to(waveforms.dtype).unsqueeze(1);                // (B, 1)
+        var mean = (waveforms * mask).sum(-1, keepdim: true) / count;
+        var centered = waveforms - mean;
+        var variance = (centered * mask).square().sum(-1, keepdim: true) / count;
+        return (centered * (variance + 1e-5).rsqrt()).MoveToOuterDisposeScope();
+    }
+}

@@ -1,0 +1,38 @@
+// Port of torchaudio models/wav2vec2/components.py SelfAttention (BSD-2-Clause).
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Kanade.Ssl;
+
+/// <summary>wav2vec 2.0 / HuBERT multi-head self-attention with separate q, k, v projections.</summary>
+sealed class SelfAttention : EncoderSelfAttention
+{
+#pragma warning disable IDE1006 // Field names are the torchaudio state-dict names.
+    readonly Linear k_proj;
+    readonly Linear v_proj;
+    readonly Linear q_proj;
+    readonly Linear out_proj;
+#pragma warning restore IDE1006
+
+    public SelfAttention(int embedDim, int numHeads, double dropout)
+        : base(nameof(SelfAttention), embedDim, numHeads, dropout)
+    {
+        k_proj = nn.Linear(embedDim, embedDim);
+        v_proj = nn.Linear(embedDim, embedDim);
+        q_proj = nn.Linear(embedDim, embedDim);
+        out_proj = nn.Linear(embedDim, embedDim);
+        RegisterComponents();
+    }
+
+    /// <summary>(B, T, D) with an additive key padding bias (B, 1, 1, T) or null -> (B, T, D); no position bias.</summary>
+    public override (Tensor Output, Tensor? PositionBias) forward(Tensor x, Tensor? paddingBias, Tensor? positionBias)
+    {
+        using var scope = NewDisposeScope();
+        var q = SplitHeads(q_proj.call(x));
+        var k = SplitHeads(k_proj.call(x));
+        var v = SplitHeads(v_proj.call(x));
+        var output = out_proj.call(Attend(q, k, v, paddingBias));
+        return (output.MoveToOuterDisposeScope(), null);
+    }
+}

@@ -1,0 +1,93 @@
+// Port of torchaudio models/wav2vec2/wavlm_attention.py WavLMSelfAttention (MIT, Microsoft).
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Kanade.Ssl;
+
+/// <summary>
+/// WavLM self-attention: a bucketed relative position bias (built by the first layer, which owns the
+/// embedding, and handed on to every later layer), scaled per head and query by a gate computed from the
+/// query (<c>gru_rel_pos_*</c>), added to the attention logits.
+/// </summary>
+sealed class WavLMSelfAttention : EncoderSelfAttention
+{
+    readonly RelativePositionBuckets? buckets;
+
+#pragma warning disable IDE1006 // Field names are the torchaudio state-dict names.
+    readonly Embedding? rel_attn_embed;
+    readonly MultiheadAttentionWeights attention;
+    readonly Linear gru_rel_pos_linear;
+    readonly Parameter gru_rel_pos_const;
+#pragma warning restore IDE1006
+
+    /// <param name="embedDim">Model width D.</param>
+    /// <param name="numHeads">Heads H.</param>
+    /// <param name="numBuckets">Relative position buckets (both directions together).</param>
+    /// <param name="maxDistance">Distance at which the logarithmic buckets end.</param>
+    /// <param name="dropout">Attention dropout (training only).</param>
+    /// <param name="hasRelativeAttentionBias">Whether this layer owns the bias embedding (the first layer only).</param>
+    public WavLMSelfAttention(int embedDim, int numHeads, int numBuckets, int maxDistance, double dropout, bool hasRelativeAttentionBias)
+        : base(nameof(WavLMSelfAttention), embedDim, numHeads, dropout)
+    {
+        if (hasRelativeAttentionBias)
+        {
+            rel_attn_embed = nn.Embedding(numBuckets, numHeads);
+            buckets = new RelativePositionBuckets(numBuckets, maxDistance);
+        }
+        attention = new MultiheadAttentionWeights(embedDim);
+        gru_rel_pos_linear = nn.Linear(HeadDim, 8);
+        gru_rel_pos_const = nn.Parameter(ones(1, numHeads, 1, 1));
+        RegisterComponents();
+    }
+
+    /// <summary>
+    /// (B, T, D) -> (B, T, D). The position bias (1, H, T, T) is computed here when this layer owns the
+    /// embedding and none was passed, and is returned ungated for the next layer.
+    /// </summary>
+    public override (Tensor Output, Tensor? PositionBias) forward(Tensor x, Tensor? paddingBias, Tensor? positionBias)
+    {
+        using var scope = NewDisposeScope();
+        long batch = x.shape[0], frames = x.shape[1];
+        bool computedHere = false;
+        if (rel_attn_embed is not null && positionBias is null)
+        {
+            positionBias = ComputeBias(frames, x.device);
+            computedHere = true;
+        }
+
+        Tensor? mask = paddingBias;
+        if (positionBias is not null)
+        {
+            var queryHeads = x.reshape(batch, frames, NumHeads, HeadDim).permute(0, 2, 1, 3);   // (B, T, D) -> (B, H, T, hd)
+            var gates = gru_rel_pos_linear.call(queryHeads)                                    // (B, H, T, 8)
+                .view(batch, NumHeads, frames, 2, 4).sum(-1).sigmoid();                        // (B, H, T, 2)
+            var gateA = gates.narrow(-1, 0, 1);
+            var gateB = gates.narrow(-1, 1, 1);
+            var scale = gateA * (gateB * gru_rel_pos_const - 1.0) + 2.0;                      // (B, H, T, 1)
+            mask = paddingBias is null
+                ? scale * positionBias                                                         // (B, H, T, T)
+                : paddingBias.addcmul(scale, positionBias, 1);
+        }
+
+        var qkv = attention.ProjectInput(x).chunk(3, -1);
+        var output = attention.ProjectOutput(Attend(SplitHeads(qkv[0]), SplitHeads(qkv[1]), SplitHeads(qkv[2]), mask));
+        output.MoveToOuterDisposeScope();
+        if (computedHere) positionBias!.MoveToOuterDisposeScope();
+        return (output, positionBias);
+    }
+
+    /// <summary>
+    /// The bias of every (query, key) pair, (1, H, T, T): the embedding of each relative position's bucket.
+    /// It is a Toeplitz matrix, so it is gathered for the 2T - 1 relative positions and laid out by unfolding.
+    /// </summary>
+    Tensor ComputeBias(long frames, Device device)
+    {
+        using var scope = NewDisposeScope();
+        var relative = buckets!.ForLength(frames, device);                      // (2T - 1,), position -(T-1)..(T-1)
+        var values = rel_attn_embed!.call(relative).t();                        // (2T - 1, H) -> (H, 2T - 1)
+        // Window s holds positions s-(T-1)..s; query i needs window T-1-i, so the windows are reversed.
+        var bias = values.unfold(1, frames, 1).flip(1);                         // (H, T, T)
+        return bias.unsqueeze(0).MoveToOuterDisposeScope();                     // (1, H, T, T)
+    }
+}

@@ -1,0 +1,46 @@
+using Kanade.Ssl;
+
+namespace Kanade.Tests.Model;
+
+[TestClass]
+public sealed class KanadeLengthsTests
+{
+    /// <summary>WavLM base's feature extractor: (kernel, stride) of its seven convolutions; hop 320.</summary>
+    static readonly IReadOnlyList<ConvLayerSpec> WavLMConvs = SslFrameArithmetic.DefaultConvLayers;
+
+    static IEnumerable<object[]> Clips() =>
+        from set in new[] { "tiny12", "tiny25" } from clip in Fixtures.ClipFiles select new object[] { set, clip };
+
+    [TestMethod]
+    [DynamicData(nameof(Clips))]
+    public void WaveformPaddingMatchesTheReference(string set, string clip)
+    {
+        var info = Fixtures.ClipInfo(set, clip);
+        long samples = info.GetProperty("samples").GetInt64();
+        Assert.AreEqual(info.GetProperty("padding").GetInt32(), KanadeLengths.WaveformPadding(samples, 24000, 16000, WavLMConvs), clip);
+    }
+
+    [TestMethod]
+    public void TrainingPaddingRoundsFramesUpToTheDownsampleFactor()
+    {
+        // 34,560 samples at 24 kHz = 23,040 at 16 kHz = 72 frames exactly: padding 60 (fixtures.json train_step).
+        Assert.AreEqual(60, KanadeLengths.WaveformPadding(34560, 24000, 16000, WavLMConvs, 4, ensureReconstructionLength: true));
+        // 36,000 samples -> 75 frames, rounded to 76 for factor 4: needs 24,400 samples at 16 kHz = 36,600 at 24 kHz.
+        Assert.AreEqual(300, KanadeLengths.WaveformPadding(36000, 24000, 16000, WavLMConvs, 4, ensureReconstructionLength: true));
+    }
+
+    [TestMethod]
+    public void OriginalLengthAndMelLengthMatchTheFixtureShapes()
+    {
+        var info = Fixtures.ClipInfo("tiny12", "espeak_24bit_44k.flac");
+        long tokens = info.GetProperty("num_tokens").GetInt64();
+        long melFrames = info.GetProperty("tensors").GetProperty("mel_from_tokens").GetProperty("shape")[1].GetInt64();
+        long audio = KanadeLengths.OriginalAudioLength(tokens, 24000, 16000, WavLMConvs, 4);
+        Assert.AreEqual(melFrames, KanadeLengths.TargetMelLength(audio, 256, 1024, "center"));
+        long samples = info.GetProperty("samples").GetInt64();
+        long targetFrames = info.GetProperty("tensors").GetProperty("mel_target_length").GetProperty("shape")[1].GetInt64();
+        Assert.AreEqual(targetFrames, KanadeLengths.TargetMelLength(samples, 256, 1024, "center"));
+        Assert.AreEqual(100L, KanadeLengths.TargetMelLength(48000, 480, 1920, "same"));
+        Assert.AreEqual(97L, KanadeLengths.TargetMelLength(48000, 480, 1920, "valid"));
+    }
+}

@@ -1,0 +1,240 @@
+using System.Text.Json;
+using Kanade.Ssl;
+using static TorchSharp.torch;
+
+namespace Kanade.Tests.Ssl;
+
+[TestClass]
+public sealed class Wav2Vec2ModelTests
+{
+    public TestContext TestContext { get; set; } = null!;
+
+    // The resampler kernel (2, 1, 23) of 24 kHz -> 16 kHz, which the manifest's SSL figure includes.
+    const long ResamplerKernelElements = 2 * 1 * 23;
+
+    [TestMethod]
+    public void WavLMBasePlusPresetHasTorchaudioStateDictNamesAndShapes()
+    {
+        using var model = SslPresets.Build("wavlm_base_plus");
+        var expected = Manifest.RootElement.GetProperty("wavlm_base_plus_torchaudio");
+        var actual = model.state_dict();
+
+        CollectionAssert.AreEquivalent(expected.EnumerateObject().Select(p => p.Name).ToList(), actual.Keys.ToList());
+        foreach (var entry in expected.EnumerateObject())
+        {
+            long[] shape = entry.Value[0].EnumerateArray().Select(e => e.GetInt64()).ToArray();
+            CollectionAssert.AreEqual(shape, actual[entry.Name].shape, entry.Name);
+            Assert.AreEqual("float32", entry.Value[1].GetString(), entry.Name);
+            Assert.AreEqual(ScalarType.Float32, actual[entry.Name].dtype, entry.Name);
+        }
+    }
+
+    [TestMethod]
+    public void WavLMBasePlusPresetMatchesTheSslPartOf12hzFullStateDict()
+    {
+        using var model = SslPresets.Build("wavlm_base_plus");
+        const string prefix = "ssl_feature_extractor.model.";
+        var full = Manifest.RootElement.GetProperty("12hz").GetProperty("full_state_dict").EnumerateObject()
+            .Where(p => p.Name.StartsWith(prefix, StringComparison.Ordinal))
+            .ToDictionary(p => p.Name[prefix.Length..], p => p.Value[0].EnumerateArray().Select(e => e.GetInt64()).ToArray());
+        var actual = model.state_dict();
+
+        CollectionAssert.AreEquivalent(full.Keys.ToList(), actual.Keys.ToList());
+        foreach (var (name, shape) in full) CollectionAssert.AreEqual(shape, actual[name].shape, name);
+    }
+
+    [TestMethod]
+    public void WavLMBasePlusPresetHas94381168ParametersPlusTheResamplerKernelMakes94381214()
+    {
+        using var model = SslPresets.Build("wavlm_base_plus");
+        long parameters = model.parameters().Sum(p => p.numel());
+        long manifestSslFigure = Manifest.RootElement.GetProperty("12hz").GetProperty("ssl_params").GetInt64();
+
+        Assert.AreEqual(94_381_168L, parameters);
+        Assert.AreEqual(94_381_214L, manifestSslFigure);
+        Assert.AreEqual(manifestSslFigure, parameters + ResamplerKernelElements);
+    }
+
+    [TestMethod]
+    public void NewModelStartsItsGroupNormAtOneAndZeroAsPyTorchDoes()
+    {
+        using var model = new Wav2Vec2Model(TinySsl.Architecture("tiny12"));
+        var state = model.state_dict();
+        Assert.IsTrue(state["feature_extractor.conv_layers.0.layer_norm.weight"].Equals(ones(32)));
+        Assert.IsTrue(state["feature_extractor.conv_layers.0.layer_norm.bias"].Equals(zeros(32)));
+    }
+
+    [TestMethod]
+    public void TinyModelHasTheFixtureWeightNamesInBothSets()
+    {
+        foreach (var set in TinySsl.Sets)
+        {
+            using var model = TinySsl.Load(set);
+            Assert.AreEqual(9, model.NumLayers, set);
+            Assert.AreEqual(64, model.FeatureDim, set);
+            Assert.IsTrue(model.IsWavLM, set);
+        }
+    }
+
+    [TestMethod]
+    public void PaddedBatchGivesEachItemTheLayersOfItsOwnRun()
+    {
+        using var model = TinySsl.Load("tiny12");
+        var shortClip = Fixtures.Clip("tiny12", "short_24k.wav")["resampled_16k"];            // 4241 samples
+        var longClip = Fixtures.Clip("tiny12", "espeak_default_22k.wav")["resampled_16k"];
+        AssertBatchEqualsSingles(model, shortClip, longClip);
+    }
+
+    [TestMethod]
+    public void PaddedBatchGivesEachItemItsOwnLayersForPreNormLayerNormWav2Vec2()
+    {
+        // wav2vec 2.0 large-lv60k layout (per-layer LayerNorm extractor, pre-norm layers, waveform
+        // normalisation, plain attention) at tiny size with random weights.
+        var architecture = TinySsl.Architecture("tiny12") with
+        {
+            ExtractorMode = "layer_norm",
+            ExtractorConvBias = true,
+            EncoderLayerNormFirst = true,
+            EncoderNumBuckets = null,
+            EncoderMaxDistance = null,
+        };
+        manual_seed(7);
+        using var model = new Wav2Vec2Model(architecture, normalizeWaveform: true);
+        model.eval();
+        Assert.IsFalse(model.IsWavLM);
+        var shortClip = Fixtures.Clip("tiny12", "short_24k.wav")["resampled_16k"];
+        var longClip = Fixtures.Clip("tiny12", "real_front_center_48k.wav")["resampled_16k"];
+        AssertBatchEqualsSingles(model, shortClip, longClip);
+    }
+
+    void AssertBatchEqualsSingles(Wav2Vec2Model model, Tensor first, Tensor second)
+    {
+        using var scope = NewDisposeScope();
+        long samples = Math.Max(first.shape[0], second.shape[0]);
+        var batch = stack([nn.functional.pad(first, [0, samples - first.shape[0]]), nn.functional.pad(second, [0, samples - second.shape[0]])]);
+        var lengths = tensor(new[] { first.shape[0], second.shape[0] });
+
+        var (batched, frameLengths) = model.ExtractFeatures(batch, lengths);
+        var (alone1, _) = model.ExtractFeatures(first.unsqueeze(0));
+        var (alone2, _) = model.ExtractFeatures(second.unsqueeze(0));
+
+        long frames1 = model.GetOutputFrames(first.shape[0]), frames2 = model.GetOutputFrames(second.shape[0]);
+        CollectionAssert.AreEqual(new[] { frames1, frames2 }, frameLengths!.data<long>().ToArray());
+        Assert.AreEqual(model.NumLayers, batched.Count);
+        var report = new List<string>();
+        for (int i = 0; i < batched.Count; i++)
+        {
+            var (item1, item2) = (batched[i][0, ..(int)frames1], batched[i][1, ..(int)frames2]);
+            report.Add($"layer {i + 1}: {(item1 - alone1[i][0]).abs().max().item<float>():E2} / {(item2 - alone2[i][0]).abs().max().item<float>():E2}");
+            TensorAssert.Close(item1, alone1[i][0], TensorAssert.Shallow, $"item 1, layer {i + 1}");
+            TensorAssert.Close(item2, alone2[i][0], TensorAssert.Shallow, $"item 2, layer {i + 1}");
+        }
+        TestContext.WriteLine($"batch vs alone max |diff| (item 1 / item 2): {string.Join(", ", report)}");
+    }
+
+    [TestMethod]
+    public void EvalIsDeterministicWithDropoutInTheArchitecture()
+    {
+        using var model = new Wav2Vec2Model(WithDropout(TinySsl.Architecture("tiny12")));
+        model.eval();
+        var input = Fixtures.Clip("tiny12", "short_24k.wav")["resampled_16k"].unsqueeze(0);
+        using var scope = NewDisposeScope();
+
+        var first = model.ExtractFeatures(input).Layers;
+        var second = model.ExtractFeatures(input).Layers;
+
+        for (int i = 0; i < first.Count; i++)
+            Assert.IsTrue(first[i].Equals(second[i]), $"layer {i + 1} differs between two eval runs");
+    }
+
+    [TestMethod]
+    public void TrainingModeAppliesDropout()
+    {
+        using var model = new Wav2Vec2Model(WithDropout(TinySsl.Architecture("tiny12")));
+        model.train();
+        var input = Fixtures.Clip("tiny12", "short_24k.wav")["resampled_16k"].unsqueeze(0);
+        using var scope = NewDisposeScope();
+
+        var first = model.ExtractFeatures(input, numLayers: 1).Layers[0];
+        var second = model.ExtractFeatures(input, numLayers: 1).Layers[0];
+
+        Assert.IsFalse(first.Equals(second), "two training-mode runs with dropout 0.1 gave identical outputs");
+    }
+
+    [TestMethod]
+    public void ExtractFeaturesReturnsTheFirstNLayersOfTheFullRun()
+    {
+        using var model = TinySsl.Load("tiny12");
+        var input = Fixtures.Clip("tiny12", "short_24k.wav")["resampled_16k"].unsqueeze(0);
+        using var scope = NewDisposeScope();
+
+        var all = model.ExtractFeatures(input).Layers;
+        var three = model.ExtractFeatures(input, numLayers: 3).Layers;
+
+        Assert.HasCount(9, all);
+        Assert.HasCount(3, three);
+        for (int i = 0; i < 3; i++) Assert.IsTrue(all[i].Equals(three[i]), $"layer {i + 1}");
+    }
+
+    [TestMethod]
+    public void ForwardOfPostNormModelEqualsTheLastLayer()
+    {
+        // torchaudio applies the encoder's LayerNorm before the layers for post-norm models, so the full
+        // forward output is the last layer's output.
+        using var model = TinySsl.Load("tiny12");
+        var input = Fixtures.Clip("tiny12", "short_24k.wav")["resampled_16k"].unsqueeze(0);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+
+        var output = model.call(input);
+        var last = model.ExtractFeatures(input).Layers[^1];
+
+        Assert.IsTrue(output.Equals(last));
+    }
+
+    [TestMethod]
+    public void RejectsWaveformShorterThanOneFrameNamingTheMinimum()
+    {
+        using var model = TinySsl.Load("tiny12");
+        var error = Assert.ThrowsExactly<ArgumentException>(() => model.ExtractFeatures(zeros(1, 399)));
+        StringAssert.Contains(error.Message, "399");
+        StringAssert.Contains(error.Message, "400");
+    }
+
+    [TestMethod]
+    public void RejectsOneDimensionalWaveform()
+    {
+        using var model = TinySsl.Load("tiny12");
+        var error = Assert.ThrowsExactly<ArgumentException>(() => model.ExtractFeatures(zeros(800)));
+        StringAssert.Contains(error.Message, "[800]");
+    }
+
+    [TestMethod]
+    public void RejectsLayerCountOutsideOneToNine()
+    {
+        using var model = TinySsl.Load("tiny12");
+        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => model.ExtractFeatures(zeros(1, 800), numLayers: 0));
+        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => model.ExtractFeatures(zeros(1, 800), numLayers: 10));
+    }
+
+    [TestMethod]
+    public void RejectsArchitectureWithHeadsNotDividingWidth()
+    {
+        var error = Assert.ThrowsExactly<ArgumentException>(
+            () => new Wav2Vec2Model(TinySsl.Architecture("tiny12") with { EncoderNumHeads = 5 }));
+        StringAssert.Contains(error.Message, "encoder_num_heads");
+    }
+
+    static Wav2Vec2Architecture WithDropout(Wav2Vec2Architecture a) => a with
+    {
+        EncoderProjectionDropout = 0.1,
+        EncoderAttentionDropout = 0.1,
+        EncoderFfIntermDropout = 0.1,
+        EncoderDropout = 0.1,
+        EncoderLayerDrop = 0.1,
+    };
+
+    static JsonDocument Manifest => manifest.Value;
+    static readonly Lazy<JsonDocument> manifest =
+        new(() => JsonDocument.Parse(File.ReadAllText(Fixtures.Path("manifests.json"))));
+}
