@@ -1,5 +1,6 @@
 // Port of kanade-tokenizer module/hift.py HiFTGenerator (MIT; CosyVoice 2's HiFTNet: neural source filter + iSTFTNet).
 using Kanade.Audio;
+using Kanade.IO;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -120,9 +121,8 @@ public sealed class HiftGenerator : Module<Tensor, Tensor>, IVocoder
                 shapes[name] = tensor.shape;
                 continue;
             }
-            var (magnitude, direction) = WeightNormFolding.CheckpointNames(layer);
-            shapes[magnitude] = [tensor.shape[0], .. Enumerable.Repeat(1L, (int)tensor.dim() - 1)];
-            shapes[direction] = tensor.shape;
+            shapes[layer + ".parametrizations.weight.original0"] = [tensor.shape[0], .. Enumerable.Repeat(1L, (int)tensor.dim() - 1)];
+            shapes[layer + ".parametrizations.weight.original1"] = tensor.shape;
         }
         return shapes;
     }
@@ -130,20 +130,18 @@ public sealed class HiftGenerator : Module<Tensor, Tensor>, IVocoder
     /// <summary>
     /// Loads a HiFT state dict (CosyVoice 2's <c>hift.pt</c> names, with or without a <c>generator.</c> prefix; weight
     /// norm as <c>parametrizations.weight.original0/1</c> or <c>weight_g/weight_v</c>, or already folded) strictly:
-    /// after folding, every name and shape must match.
+    /// weight norm is folded into plain weights, then every name and shape must match.
     /// </summary>
+    /// <exception cref="InvalidDataException">The tensors are another vocoder's (Vocos').</exception>
+    /// <exception cref="WeightLoadException">Some tensor is missing, unexpected or mis-shaped; nothing was loaded.</exception>
     public void LoadWeights(IReadOnlyDictionary<string, Tensor> state, string source)
     {
         ArgumentNullException.ThrowIfNull(state);
         const string prefix = "generator.";
         var unprefixed = state.ToDictionary(e => e.Key.StartsWith(prefix, StringComparison.Ordinal) ? e.Key[prefix.Length..] : e.Key, e => e.Value);
-        using var scope = NewDisposeScope();
-        var folded = WeightNormFolding.Fold(unprefixed, source);
-        string? hint = state.Keys.Any(k => k.StartsWith("backbone.") || k.StartsWith("head.") || k.StartsWith("feature_extractor."))
-            ? "They look like a Vocos checkpoint: load them with Vocoder.FromPretrained(\"vocos\", ...)."
-            : null;
-        StrictStateDict.Load(this, folded, source,
-            $"HiFT (base_channels {Options.BaseChannels}, in_channels {Options.InChannels}; weight norm folded)", hint);
+        VocoderWeights.RejectOtherVocoder(unprefixed, source, "HiFT", ["conv_pre.", "f0_predictor.", "m_source.", "ups."],
+            "Vocos", ["backbone.", "head.", "feature_extractor."], "vocos");
+        StateDictLoader.Load(this, unprefixed, new StateDictLoadOptions { SourceName = source });
     }
 
     /// <summary>Mel (B, n_mels, frames) -> waveform (B, frames · samples-per-frame), the source drawn with <see cref="Generator"/>.</summary>

@@ -1,4 +1,6 @@
 // Port of Vocos pretrained.py Vocos (MIT): feature extractor, backbone and head; decode runs the last two.
+using Kanade.Audio;
+using Kanade.IO;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
@@ -6,12 +8,13 @@ namespace Kanade.Vocoders;
 
 /// <summary>
 /// The Vocos vocoder: log-mel (B, n_mels, frames) -> ConvNeXt backbone -> iSTFT head -> waveform (B, samples).
-/// The feature extractor is kept for checkpoint compatibility (its buffers are in the published state dict).
+/// The feature extractor (Vocos-style <see cref="MelSpectrogramFeature"/>, whose window and filterbank buffers are in
+/// the published state dict) gives the features for copy-synthesis (<see cref="Resynthesize"/>).
 /// </summary>
 public sealed class Vocos : Module<Tensor, Tensor>, IVocoder
 {
 #pragma warning disable IDE1006 // PyTorch attribute names: they are the checkpoint's tensor names.
-    readonly VocosMelFeatures feature_extractor;
+    readonly MelSpectrogramFeature feature_extractor;
     readonly VocosBackbone backbone;
     readonly IstftHead head;
 #pragma warning restore IDE1006
@@ -32,7 +35,8 @@ public sealed class Vocos : Module<Tensor, Tensor>, IVocoder
                 $"Vocos config: head.init_args.hop_length ({config.Head.HopLength}) must equal feature_extractor.init_args.hop_length "
                 + $"({config.FeatureExtractor.HopLength}), one waveform hop per mel frame.", nameof(config));
         Config = config;
-        feature_extractor = new VocosMelFeatures(config.FeatureExtractor);
+        var features = config.FeatureExtractor;
+        feature_extractor = new MelSpectrogramFeature(features.SampleRate, features.NFft, features.HopLength, features.NMels, features.Padding);
         backbone = new VocosBackbone(config.Backbone);
         head = new IstftHead(config.Head);
         RegisterComponents();
@@ -52,13 +56,14 @@ public sealed class Vocos : Module<Tensor, Tensor>, IVocoder
     /// Loads a Vocos state dict (<c>pytorch_model.bin</c> names: <c>feature_extractor.*</c>, <c>backbone.*</c>,
     /// <c>head.*</c>) strictly: every name and shape must match.
     /// </summary>
+    /// <exception cref="InvalidDataException">The tensors are another vocoder's (HiFT's).</exception>
+    /// <exception cref="WeightLoadException">Some tensor is missing, unexpected or mis-shaped; nothing was loaded.</exception>
     public void LoadWeights(IReadOnlyDictionary<string, Tensor> state, string source)
     {
         ArgumentNullException.ThrowIfNull(state);
-        string? hint = state.Keys.Any(k => k.StartsWith("f0_predictor.") || k.StartsWith("generator.") || k.StartsWith("conv_pre."))
-            ? "They look like a HiFT checkpoint: load them with Vocoder.FromPretrained(\"hift\", ...)."
-            : null;
-        StrictStateDict.Load(this, state, source, $"Vocos (backbone dim {Config.Backbone.Dim}, {Config.Backbone.NumLayers} layers)", hint);
+        VocoderWeights.RejectOtherVocoder(state, source, "Vocos", ["backbone.", "head.", "feature_extractor."],
+            "HiFT", ["f0_predictor.", "conv_pre.", "m_source.", "generator."], "hift");
+        StateDictLoader.Load(this, state, new StateDictLoadOptions { SourceName = source });
     }
 
     /// <summary>Mel (B, n_mels, frames) -> waveform (B, samples); see <see cref="Decode"/>.</summary>
@@ -76,6 +81,29 @@ public sealed class Vocos : Module<Tensor, Tensor>, IVocoder
         using var scope = NewDisposeScope();
         var input = VocoderInput.ToModuleDtype(mel, this, "Vocos", nameof(mel));
         return DecodeUnchecked(input, bandwidthId).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Vocos' log-mel features of a waveform at <see cref="SampleRate"/>: (B, samples) -> (B, n_mels, frames), the input
+    /// that <see cref="Decode"/> inverts.
+    /// </summary>
+    public Tensor Features(Tensor waveform)
+    {
+        ArgumentNullException.ThrowIfNull(waveform);
+        if (waveform.dim() != 2 || waveform.shape[0] < 1 || waveform.shape[1] < Config.FeatureExtractor.NFft)
+            throw new ArgumentException(
+                $"Vocos features need a waveform of shape (batch, samples >= n_fft = {Config.FeatureExtractor.NFft}); got [{string.Join(", ", waveform.shape)}].", nameof(waveform));
+        using var noGrad = inference_mode();
+        using var scope = NewDisposeScope();
+        var input = VocoderInput.ToModuleDtype(waveform, this, "Vocos", nameof(waveform));
+        return feature_extractor.call(input).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Vocos' <c>forward</c>, copy-synthesis: waveform (B, samples) -> features -> waveform (B, samples').</summary>
+    public Tensor Resynthesize(Tensor waveform)
+    {
+        using var scope = NewDisposeScope();
+        return Decode(Features(waveform)).MoveToOuterDisposeScope();
     }
 
     /// <summary>(B, n_mels, frames) -> (B, samples), without input checks or inference mode (see <see cref="Decode"/>).</summary>

@@ -100,14 +100,24 @@ public sealed class HiftGeneratorTests
     }
 
     [TestMethod]
-    public void LoadWeights_VocosCheckpoint_ThrowsNamingMissingHiftTensors()
+    public void LoadWeights_VocosCheckpoint_ThrowsNamingTheExpectedHiftTensors()
     {
         using var hift = new HiftGenerator(HiftOptions.Load(Fixtures.Path("tiny25", "hift_config.json")));
         string vocos = Fixtures.Path("tiny12", "vocos.safetensors");
         var error = Assert.ThrowsExactly<InvalidDataException>(() => hift.LoadWeights(WeightFile.Load(vocos), vocos));
-        StringAssert.Contains(error.Message, "do not fit this HiFT");
-        StringAssert.Contains(error.Message, "m_source.l_linear.weight");
+        StringAssert.Contains(error.Message, "are not HiFT weights: expected tensors under conv_pre.*, f0_predictor.*, m_source.*, ups.*");
         StringAssert.Contains(error.Message, "look like a Vocos checkpoint");
+    }
+
+    [TestMethod]
+    public void LoadWeights_MissingTensor_ThrowsNamingItInCheckpointTerms()
+    {
+        using var hift = new HiftGenerator(HiftOptions.Load(Fixtures.Path("tiny25", "hift_config.json")));
+        string path = Fixtures.Path("tiny25", "hift.safetensors");
+        var state = WeightFile.Load(path);
+        state.Remove("conv_post.parametrizations.weight.original0");
+        var error = Assert.ThrowsExactly<WeightLoadException>(() => hift.LoadWeights(state, path));
+        StringAssert.Contains(error.Message, "missing:    conv_post.weight [18, 4, 7]");
     }
 
     [TestMethod]

@@ -51,15 +51,14 @@ public sealed class VocosTests
     }
 
     [TestMethod]
-    public void LoadWeights_HiftCheckpoint_ThrowsNamingMissingVocosTensors()
+    public void LoadWeights_HiftCheckpoint_ThrowsNamingTheExpectedVocosTensors()
     {
         using var vocos = new Vocos(VocosConfig.Load(Fixtures.Path("tiny12", "vocos_config.yaml")));
         string hift = Fixtures.Path("tiny25", "hift.safetensors");
         var error = Assert.ThrowsExactly<InvalidDataException>(() => vocos.LoadWeights(WeightFile.Load(hift), hift));
-        StringAssert.Contains(error.Message, "do not fit this Vocos");
-        StringAssert.Contains(error.Message, "29 missing (");
-        StringAssert.Contains(error.Message, "backbone.embed.weight");
+        StringAssert.Contains(error.Message, "are not Vocos weights: expected tensors under backbone.*, head.*, feature_extractor.*");
         StringAssert.Contains(error.Message, "look like a HiFT checkpoint");
+        StringAssert.Contains(error.Message, "Vocoder.FromPretrained(\"hift\"");
     }
 
     [TestMethod]
@@ -69,8 +68,49 @@ public sealed class VocosTests
         string path = Fixtures.Path("tiny12", "vocos.safetensors");
         var state = WeightFile.Load(path);
         state["head.out.bias"] = zeros(1000);
-        var error = Assert.ThrowsExactly<InvalidDataException>(() => vocos.LoadWeights(state, path));
-        StringAssert.Contains(error.Message, "head.out.bias: file [1000], expected [1026]");
+        var error = Assert.ThrowsExactly<WeightLoadException>(() => vocos.LoadWeights(state, path));
+        StringAssert.Contains(error.Message, "head.out.bias: expected [1026] Float32, found [1000] Float32");
+    }
+
+    [TestMethod]
+    public void LoadWeights_WithoutFeatureExtractorBuffers_ThrowsNamingThem()
+    {
+        using var vocos = new Vocos(VocosConfig.Load(Fixtures.Path("tiny12", "vocos_config.yaml")));
+        string path = Fixtures.Path("tiny12", "vocos.safetensors");
+        var state = WeightFile.Load(path).Where(e => !e.Key.StartsWith("feature_extractor.")).ToDictionary();
+        var error = Assert.ThrowsExactly<WeightLoadException>(() => vocos.LoadWeights(state, path));
+        StringAssert.Contains(error.Message, "missing:    feature_extractor.mel_spec.mel_scale.fb [513, 100]");
+        StringAssert.Contains(error.Message, "missing:    feature_extractor.mel_spec.spectrogram.window [1024]");
+    }
+
+    [TestMethod]
+    [DynamicData(nameof(Clips))]
+    public void Features_OfTheClipWaveform_AreTheReferenceVocosStyleMel(string clipFile)
+    {
+        using var vocos = VocoderFixtures.TinyVocos();
+        var clip = Fixtures.Clip("tiny12", clipFile);
+        using var scope = NewDisposeScope();
+        var mel = vocos.Features(clip["wave"].unsqueeze(0))[0];
+        var expected = clip["mel_real"];
+        // The log of magnitudes clipped only at 1e-7 magnifies float32 FFT rounding in near-silent bins (as in the
+        // Audio parity tests): magnitudes agree relative to each frame's peak, logs wherever the magnitude is >= 1e-2.
+        var framePeak = expected.exp().amax([0], keepdim: true);
+        double relative = ((mel.exp() - expected.exp()).abs() / framePeak).max().item<float>();
+        Assert.IsLessThanOrEqualTo(1e-5, relative, $"tiny12 {clipFile} Vocos feature magnitudes relative to frame peak");
+        var audible = expected.ge(Math.Log(1e-2));
+        TensorAssert.Close(mel.where(audible, expected), expected, TensorAssert.Shallow, $"tiny12 {clipFile} Vocos features (mel >= 1e-2)");
+    }
+
+    [TestMethod]
+    public void Resynthesize_IsDecodeOfFeatures()
+    {
+        using var vocos = VocoderFixtures.TinyVocos();
+        var wave = Fixtures.Clip("tiny12", "short_24k.wav")["wave"].unsqueeze(0);
+        using var direct = vocos.Resynthesize(wave);
+        using var features = vocos.Features(wave);
+        using var twoStep = vocos.Decode(features);
+        CollectionAssert.AreEqual(new long[] { 1, wave.shape[1] / 256 * 256 }, direct.shape);
+        Assert.AreEqual(0.0, VocoderFixtures.MaxDiff(direct, twoStep));
     }
 
     [TestMethod]
