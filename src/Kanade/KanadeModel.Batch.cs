@@ -30,7 +30,7 @@ public sealed partial class KanadeModel
         var batch = stack(waveforms.Select((w, i) =>
         {
             long pad = WaveformPadding(w.shape[0]);
-            return functional.pad(w, [pad, longest - padded[i] + pad]);
+            return functional.pad(OnDevice(w), [pad, longest - padded[i] + pad]);
         }), 0); // (B, longest)
         var lengths = tensor(padded, device: batch.device);
         var (local, global, frames) = ForwardSslFeaturesWithFrames(batch, 0, lengths);
@@ -77,7 +77,7 @@ public sealed partial class KanadeModel
         using var scope = NewDisposeScope();
         long[] tokens = contentTokenIndices.Select(t => t.shape[0]).ToArray();
         long longest = tokens.Max();
-        var ids = stack(contentTokenIndices.Select((t, i) => functional.pad(t.to(ScalarType.Int64), [0, longest - tokens[i]])), 0); // (B, T)
+        var ids = stack(contentTokenIndices.Select((t, i) => functional.pad(OnDevice(t).to(ScalarType.Int64), [0, longest - tokens[i]])), 0); // (B, T)
         var content = local_quantizer.Decode(ids);
         var validTokens = ValidMask(tensor(tokens, device: ids.device), longest);
         var upsampled = UpsampleContent(content, validTokens); // (B, T*f, C)
@@ -92,7 +92,7 @@ public sealed partial class KanadeModel
             return functional.pad(item, [0, 0, 0, longestMel - melLengths[i]]);
         }), 0); // (B, T_mel, C)
         var validFrames = ValidMask(tensor(melLengths, device: ids.device), longestMel);
-        var mel = DecodeMel(latent, stack(globalEmbeddings, 0), validFrames);
+        var mel = DecodeMel(latent, stack(globalEmbeddings.Select(OnDevice), 0), validFrames);
         return Enumerable.Range(0, count).Select(i => mel[i, .., ..(int)melLengths[i]].clone().MoveToOuterDisposeScope()).ToArray();
     }
 }

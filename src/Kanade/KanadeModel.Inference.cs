@@ -19,7 +19,7 @@ public sealed partial class KanadeModel
         using var _ = inference_mode();
         using var scope = NewDisposeScope();
         int padding = WaveformPadding(waveform.shape[0]);
-        var (local, global) = ForwardSslFeatures(waveform.unsqueeze(0), padding);
+        var (local, global) = ForwardSslFeatures(OnDevice(waveform).unsqueeze(0), padding);
         Tensor? indices = null, embedding = null, globalEmbedding = null;
         if (returnContent)
         {
@@ -46,7 +46,7 @@ public sealed partial class KanadeModel
     public Tensor DecodeTokenIndices(Tensor indices)
     {
         using var _ = inference_mode();
-        return local_quantizer.Decode(indices);
+        return local_quantizer.Decode(OnDevice(indices));
     }
 
     /// <summary>
@@ -65,7 +65,7 @@ public sealed partial class KanadeModel
         {
             if (contentTokenIndices is null) throw new ArgumentException("Either contentTokenIndices or contentEmbedding must be given.");
             CheckDecodeInputs(globalEmbedding, contentTokenIndices, "");
-            contentEmbedding = local_quantizer.Decode(contentTokenIndices.to(ScalarType.Int64));
+            contentEmbedding = local_quantizer.Decode(OnDevice(contentTokenIndices).to(ScalarType.Int64));
         }
         else
         {
@@ -74,7 +74,7 @@ public sealed partial class KanadeModel
                 throw new ArgumentException($"contentEmbedding must have shape (T > 0, {ContentDim}), got ({string.Join(", ", contentEmbedding.shape)}).", nameof(contentEmbedding));
         }
         long audioLength = targetAudioLength ?? OriginalAudioLength(contentEmbedding.shape[0]);
-        var mel = ForwardMel(contentEmbedding.unsqueeze(0), globalEmbedding.unsqueeze(0), TargetMelLength(audioLength));
+        var mel = ForwardMel(OnDevice(contentEmbedding).unsqueeze(0), OnDevice(globalEmbedding).unsqueeze(0), TargetMelLength(audioLength));
         return mel.squeeze(0).MoveToOuterDisposeScope(); // (1, n_mels, T) -> (n_mels, T)
     }
 
