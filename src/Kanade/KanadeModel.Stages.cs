@@ -17,6 +17,14 @@ public sealed partial class KanadeModel
     /// <param name="lengths">(B,) valid samples per item for padded batches (before <paramref name="padding"/>), or null.</param>
     public (Tensor Local, Tensor Global) ForwardSslFeatures(Tensor waveform, int padding, Tensor? lengths = null)
     {
+        var (local, global, frames) = ForwardSslFeaturesWithFrames(waveform, padding, lengths);
+        frames?.Dispose();
+        return (local, global);
+    }
+
+    /// <summary><see cref="ForwardSslFeatures"/> plus each item's SSL frame count (null when <paramref name="lengths"/> is null).</summary>
+    internal (Tensor Local, Tensor Global, Tensor? Frames) ForwardSslFeaturesWithFrames(Tensor waveform, int padding, Tensor? lengths)
+    {
         using var scope = NewDisposeScope();
         if (waveform.dim() == 3) waveform = waveform.squeeze(1); // (B, 1, S) -> (B, S)
         if (padding > 0) waveform = functional.pad(waveform, [padding, padding]);
@@ -29,7 +37,8 @@ public sealed partial class KanadeModel
         var local = MixLayers(layers, Config.LocalSslLayers);
         if (Config.NormalizeSslFeatures) local = NormalizeOverTime(local, frames);
         var global = MixLayers(layers, Config.GlobalSslLayers);
-        return (local.MoveToOuterDisposeScope(), global.MoveToOuterDisposeScope());
+        frames?.MoveToOuterDisposeScope();
+        return (local.MoveToOuterDisposeScope(), global.MoveToOuterDisposeScope(), frames);
     }
 
     static Tensor MixLayers(List<Tensor> layers, IReadOnlyList<int> chosen) =>
@@ -97,12 +106,27 @@ public sealed partial class KanadeModel
     public Tensor ForwardMel(Tensor contentEmbeddings, Tensor globalEmbeddings, long melLength)
     {
         using var scope = NewDisposeScope();
-        var latent = mel_prenet.call(contentEmbeddings);
+        var latent = UpsampleContent(contentEmbeddings, null);
+        latent = Interpolate(latent, melLength, Config.MelInterpolationMode);
+        return DecodeMel(latent, globalEmbeddings, null).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Mel prenet and transposed-convolution up-sampling: (B, T, D) -> (B, T * mel_upsample_factor, C).</summary>
+    Tensor UpsampleContent(Tensor contentEmbeddings, Tensor? validTokens)
+    {
+        using var scope = NewDisposeScope();
+        var latent = mel_prenet.forward(contentEmbeddings, null, validTokens);
         if (mel_conv_upsample is not null)
             latent = mel_conv_upsample.call(latent.transpose(1, 2)).transpose(1, 2); // (B, T, C) -> (B, C, T*f) -> (B, T*f, C)
-        latent = Interpolate(latent, melLength, Config.MelInterpolationMode);
-        var mel = mel_decoder.forward(latent, globalEmbeddings.unsqueeze(1), null).transpose(1, 2); // (B, T_mel, n_mels) -> (B, n_mels, T_mel)
-        return mel_postnet.call(mel).MoveToOuterDisposeScope();
+        return latent.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Mel decoder and PostNet on mel-rate latents (B, T_mel, C) -> (B, n_mels, T_mel).</summary>
+    Tensor DecodeMel(Tensor latent, Tensor globalEmbeddings, Tensor? validFrames)
+    {
+        using var scope = NewDisposeScope();
+        var mel = mel_decoder.forward(latent, globalEmbeddings.unsqueeze(1), validFrames).transpose(1, 2); // (B, T_mel, n_mels) -> (B, n_mels, T_mel)
+        return mel_postnet.forward(mel, validFrames).MoveToOuterDisposeScope();
     }
 
     /// <summary>(B, T, C) -> (B, <paramref name="length"/>, C) like F.interpolate (align_corners false).</summary>
