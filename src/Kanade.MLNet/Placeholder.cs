@@ -1,3 +1,0 @@
-namespace Kanade.MLNet;
-/// <summary>x</summary>
-public static class Placeholder { }
