@@ -6,10 +6,14 @@ namespace Kanade.MLNet;
 /// <summary>The seam between the cursors and <see cref="KanadeModel"/>/<see cref="IVocoder"/>: one call per forward pass.</summary>
 internal sealed class KanadeModelRunner
 {
-    long encodeCalls, decodeCalls, vocodeCalls;
+    long encodeCalls, contentPasses, globalPasses, decodeCalls, vocodeCalls;
 
     /// <summary>Forward passes of the encoder so far.</summary>
     public long EncodeCalls => Interlocked.Read(ref encodeCalls);
+    /// <summary>Encoder passes that computed the content branch (tokens).</summary>
+    public long ContentPasses => Interlocked.Read(ref contentPasses);
+    /// <summary>Encoder passes that computed the global branch.</summary>
+    public long GlobalPasses => Interlocked.Read(ref globalPasses);
     /// <summary>Forward passes of the decoder so far.</summary>
     public long DecodeCalls => Interlocked.Read(ref decodeCalls);
     /// <summary>Forward passes of the vocoder so far.</summary>
@@ -19,6 +23,8 @@ internal sealed class KanadeModelRunner
     public IReadOnlyList<KanadeFeatures> Encode(KanadeModel model, IReadOnlyList<Tensor> waveforms, bool returnContent, bool returnGlobal)
     {
         Interlocked.Increment(ref encodeCalls);
+        if (returnContent) Interlocked.Increment(ref contentPasses);
+        if (returnGlobal) Interlocked.Increment(ref globalPasses);
         return model.EncodeBatch(waveforms, returnContent, returnGlobal);
     }
 
