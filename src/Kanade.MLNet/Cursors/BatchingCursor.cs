@@ -22,6 +22,7 @@ internal sealed class BatchingCursor<TItem, TResult> : DataViewRowCursor
     readonly TItem[] items;
     TResult[] results = [];
     int count, slot = -1;
+    bool inputDone;
     long position = -1;
 
     public BatchingCursor(DataViewRowCursor input, DataViewSchema schema, IReadOnlyList<DataViewSchema.Column> passThrough,
@@ -65,8 +66,13 @@ internal sealed class BatchingCursor<TItem, TResult> : DataViewRowCursor
     bool Fill()
     {
         count = 0;
-        while (count < items.Length && input.MoveNext())
+        while (count < items.Length && !inputDone)
         {
+            if (!input.MoveNext())
+            {
+                inputDone = true; // a cursor that said no is not asked again
+                break;
+            }
             foreach (var cache in caches) cache.Capture(count);
             ids.Capture(count);
             items[count++] = read();

@@ -35,7 +35,8 @@ internal abstract class ParquetColumnReader
         if (field is DataField data && !data.IsArray)
         {
             var type = data.ClrType;
-            if (type == typeof(string)) return new TextColumnReader(data);
+            // Parquet.Net describes UTF-8 columns as string or ReadOnlyMemory<char> depending on how they were written.
+            if (type == typeof(string) || type == typeof(ReadOnlyMemory<char>)) return new TextColumnReader(data);
             if (type == typeof(int)) return new ScalarColumnReader<int>(data, NumberDataViewType.Int32, 0);
             if (type == typeof(long)) return new ScalarColumnReader<long>(data, NumberDataViewType.Int64, 0);
             if (type == typeof(float)) return new ScalarColumnReader<float>(data, NumberDataViewType.Single, float.NaN);

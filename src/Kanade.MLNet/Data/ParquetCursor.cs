@@ -13,6 +13,7 @@ internal sealed class ParquetCursor : DataViewRowCursor
     readonly ParquetColumnReader?[] columns;
     readonly Delegate?[] getters;
     int file = -1, group = -1, row = -1, rows;
+    bool done;
     long position = -1;
     Stream? stream;
     ParquetReader? reader;
@@ -38,9 +39,17 @@ internal sealed class ParquetCursor : DataViewRowCursor
 
     public override bool MoveNext()
     {
-        while (++row >= rows)
+        if (done) return false;
+        if (++row >= rows)
         {
-            if (!NextGroup()) return false;
+            do
+            {
+                if (!NextGroup())
+                {
+                    done = true;
+                    return false;
+                }
+            } while (rows == 0);
         }
         position++;
         return true;
