@@ -33,18 +33,24 @@ public sealed class HubClientDownloadTests
     }
 
     [TestMethod]
-    public void Download_ResolvesWithHeadThenFetchesLfsFilesFromTheRedirect()
+    public void Download_ResolvesWithHeadFollowingOnlyTheHubsOwnRedirects()
     {
         using var env = new HubTestEnvironment();
         var files = HubFixtures.SmallRepo();
-        env.Server.Commit(RepoName, files, "main");
+        string commit = env.Server.Commit(RepoName, files, "main");
         using var hub = env.Client();
 
+        hub.Download(HubRepoId.Parse(RepoName), "config.yaml");
         hub.Download(HubRepoId.Parse(RepoName), "model.safetensors");
 
         var requests = env.Server.Requests.Select(r => $"{r.Method} {r.Path}").ToArray();
         CollectionAssert.AreEqual(new[]
         {
+            // A file kept in git: the hub's relative redirect to its commit-pinned copy is followed by the HEAD.
+            $"HEAD /{RepoName}/resolve/main/config.yaml",
+            $"HEAD /api/resolve-cache/models/{RepoName}/{commit}/config.yaml",
+            $"GET /api/resolve-cache/models/{RepoName}/{commit}/config.yaml",
+            // An LFS file: the redirect to the CDN carries the metadata and is only followed by the download.
             $"HEAD /{RepoName}/resolve/main/model.safetensors",
             $"GET {LocalHubServer.CdnPath(files["model.safetensors"])}",
         }, requests);
@@ -198,7 +204,7 @@ public sealed class HubClientDownloadTests
             string expected = request.Path.StartsWith("/cdn/") ? null! : "Bearer hf_secret";
             Assert.AreEqual(expected, request.Authorization, $"{request.Method} {request.Path}");
         }
-        Assert.HasCount(4, env.Server.Requests);
+        Assert.HasCount(5, env.Server.Requests);
     }
 
     [TestMethod]

@@ -11,17 +11,20 @@ public sealed record LoggedRequest(string Method, string Path, string? Authoriza
 
 /// <summary>
 /// A tiny HTTP/1.1 server on 127.0.0.1 that answers as the Hugging Face hub does: <c>/{repo}/resolve/{revision}/{file}</c>
-/// with <c>X-Repo-Commit</c> and <c>ETag</c> (git blob sha1) for small files, a 302 to <c>/cdn/{sha256}</c> with
-/// <c>X-Linked-Etag</c> / <c>X-Linked-Size</c> for LFS files, <c>X-Error-Code</c> on errors, Range requests on
-/// downloads; plus plain files (torchaudio's URL layout). One connection per request; it stops itself after
-/// <c>lifetime</c> at the latest.
+/// answers a file kept in git with a relative 307 to <c>/api/resolve-cache/models/{repo}/{commit}/{file}</c> (which serves
+/// it with <c>X-Repo-Commit</c> and its git blob sha1 as <c>ETag</c>), and an LFS file with a 302 to <c>/cdn/{sha256}</c>
+/// on a second port (the CDN's host) carrying <c>X-Repo-Commit</c>, <c>X-Linked-Etag</c> and <c>X-Linked-Size</c>;
+/// errors carry <c>X-Error-Code</c>; downloads honour Range requests. Plain files (torchaudio's URL layout) too. One
+/// connection per request; it stops itself after <c>lifetime</c> at the latest.
 /// </summary>
 public sealed class LocalHubServer : IDisposable
 {
     static readonly string[] LfsExtensions = [".safetensors", ".pth", ".pt", ".bin"];
+    const string ResolveCache = "/api/resolve-cache/models/";
     readonly TcpListener listener = new(IPAddress.Loopback, 0);
+    readonly TcpListener cdnListener = new(IPAddress.Loopback, 0);
     readonly CancellationTokenSource stop;
-    readonly Task acceptLoop;
+    readonly Task[] acceptLoops;
     readonly ConcurrentQueue<LoggedRequest> log = new();
     readonly ConcurrentDictionary<string, TestRepo> repos = new();
     readonly ConcurrentDictionary<string, byte[]> blobs = new();
@@ -32,13 +35,18 @@ public sealed class LocalHubServer : IDisposable
     public LocalHubServer(TimeSpan? lifetime = null)
     {
         listener.Start();
+        cdnListener.Start();
         stop = new CancellationTokenSource(lifetime ?? TimeSpan.FromSeconds(90));
         Endpoint = $"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}";
-        acceptLoop = Task.Run(AcceptLoopAsync);
+        CdnEndpoint = $"http://127.0.0.1:{((IPEndPoint)cdnListener.LocalEndpoint).Port}";
+        acceptLoops = [Task.Run(() => AcceptLoopAsync(listener)), Task.Run(() => AcceptLoopAsync(cdnListener))];
     }
 
-    /// <summary>http://127.0.0.1:PORT</summary>
+    /// <summary>http://127.0.0.1:PORT, the hub.</summary>
     public string Endpoint { get; }
+
+    /// <summary>http://127.0.0.1:OTHERPORT, where LFS files are redirected to (another host, as far as URLs go).</summary>
+    public string CdnEndpoint { get; }
 
     /// <summary>When set, resolve requests without <c>Authorization: Bearer {token}</c> are answered 401 (a private repository).</summary>
     public string? RequiredToken { get; set; }
@@ -88,16 +96,17 @@ public sealed class LocalHubServer : IDisposable
     {
         stop.Cancel();
         listener.Stop();
-        try { acceptLoop.Wait(TimeSpan.FromSeconds(5)); } catch (AggregateException) { }
+        cdnListener.Stop();
+        try { Task.WaitAll(acceptLoops, TimeSpan.FromSeconds(5)); } catch (AggregateException) { }
         stop.Dispose();
     }
 
-    async Task AcceptLoopAsync()
+    async Task AcceptLoopAsync(TcpListener source)
     {
         while (!stop.IsCancellationRequested)
         {
             TcpClient client;
-            try { client = await listener.AcceptTcpClientAsync(stop.Token); }
+            try { client = await source.AcceptTcpClientAsync(stop.Token); }
             catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException) { return; }
             _ = Task.Run(() => HandleAsync(client));
         }
@@ -167,14 +176,17 @@ public sealed class LocalHubServer : IDisposable
             await SendBodyAsync(stream, request, plain, [], token);
             return;
         }
+        bool cached = request.Path.StartsWith(ResolveCache, StringComparison.Ordinal);
         int resolve = request.Path.IndexOf("/resolve/", StringComparison.Ordinal);
-        if (resolve < 0)
+        if (!cached && resolve < 0)
         {
             await SendAsync(stream, 404, [], ReadOnlyMemory<byte>.Empty, false, token);
             return;
         }
-        string repoId = request.Path[1..resolve];
-        var rest = request.Path[(resolve + "/resolve/".Length)..].Split('/');
+        // /{org}/{name}/resolve/{revision}/{file} or /api/resolve-cache/models/{org}/{name}/{commit}/{file}
+        var parts = cached ? request.Path[ResolveCache.Length..].Split('/') : request.Path[(resolve + "/resolve/".Length)..].Split('/');
+        string repoId = cached ? parts[0] + "/" + parts[1] : request.Path[1..resolve];
+        var rest = cached ? parts[2..] : parts;
         string revision = Uri.UnescapeDataString(rest[0]);
         string file = string.Join('/', rest.Skip(1).Select(Uri.UnescapeDataString));
 
@@ -206,12 +218,19 @@ public sealed class LocalHubServer : IDisposable
             string sha = Sha256(content);
             await SendAsync(stream, 302,
             [
-                ("Location", Endpoint + "/cdn/" + sha), ("X-Repo-Commit", commit), ("X-Linked-Etag", $"\"{sha}\""),
+                ("Location", CdnEndpoint + "/cdn/" + sha), ("X-Repo-Commit", commit), ("X-Linked-Etag", $"\"{sha}\""),
                 ("X-Linked-Size", content.Length.ToString()), ("ETag", $"\"{GitBlobSha1(Encoding.ASCII.GetBytes("pointer " + sha))}\""),
             ], ReadOnlyMemory<byte>.Empty, false, token);
             return;
         }
-        await SendBodyAsync(stream, request, content, [("X-Repo-Commit", commit), ("ETag", $"\"{GitBlobSha1(content)}\"")], token);
+        string etag = $"\"{GitBlobSha1(content)}\"";
+        if (!cached)
+        {
+            await SendAsync(stream, 307, [("Location", $"{ResolveCache}{repoId}/{commit}/{HubPath(file)}?etag={Uri.EscapeDataString(etag)}"), ("X-Repo-Commit", commit)],
+                            ReadOnlyMemory<byte>.Empty, false, token);
+            return;
+        }
+        await SendBodyAsync(stream, request, content, [("X-Repo-Commit", commit), ("ETag", etag)], token);
     }
 
     async Task SendBodyAsync(NetworkStream stream, Request request, byte[] content, (string, string)[] headers, CancellationToken token)
@@ -242,9 +261,11 @@ public sealed class LocalHubServer : IDisposable
         await stream.FlushAsync(token);
     }
 
+    static string HubPath(string file) => string.Join('/', file.Split('/').Select(Uri.EscapeDataString));
+
     static string Reason(int status) => status switch
     {
-        200 => "OK", 206 => "Partial Content", 302 => "Found", 401 => "Unauthorized", 404 => "Not Found",
+        200 => "OK", 206 => "Partial Content", 302 => "Found", 307 => "Temporary Redirect", 401 => "Unauthorized", 404 => "Not Found",
         416 => "Range Not Satisfiable", _ => "Status",
     };
 

@@ -16,7 +16,7 @@ namespace Kanade.IO.Hub;
 /// </summary>
 public sealed class HubClient : IDisposable
 {
-    const int MaxRelativeRedirects = 10;
+    const int MaxHubRedirects = 10;
     static readonly string UserAgent = $"kanade-dotnet/{typeof(HubClient).Assembly.GetName().Version?.ToString(3) ?? "0"}";
 
     readonly HttpClient http;
@@ -63,13 +63,18 @@ public sealed class HubClient : IDisposable
         return new Uri($"{Settings.Endpoint}/{repo.RepoId}/resolve/{Uri.EscapeDataString(repo.Revision)}/{HubFileName.UrlPath(file)}");
     }
 
-    /// <summary>The hub's description of a file (a HEAD request; relative redirects, such as a renamed repository, are followed).</summary>
+    /// <summary>
+    /// The hub's description of a file: a HEAD request whose redirects are followed while they stay on the hub's host
+    /// (a renamed repository, the hub's <c>/api/resolve-cache/</c> for files kept in git) and not to another host (the
+    /// CDN of LFS files, whose redirect carries the file's headers).
+    /// </summary>
     /// <exception cref="HubException">The hub answered with an error (repository, revision or file not found, access refused).</exception>
     /// <exception cref="HttpRequestException">The hub could not be reached.</exception>
     /// <exception cref="TimeoutException">The hub did not answer within <see cref="HubSettings.MetadataTimeout"/>.</exception>
     public async Task<HubFileMetadata> GetFileMetadataAsync(HubRepoId repo, string file, CancellationToken cancellationToken = default)
     {
         Uri url = FileUrl(repo, file);
+        string? commitOnRedirect = null;
         for (int hop = 0; ; hop++)
         {
             using var request = new HttpRequestMessage(HttpMethod.Head, url);
@@ -92,15 +97,17 @@ public sealed class HubClient : IDisposable
             {
                 int status = (int)response.StatusCode;
                 Uri? location = response.Headers.Location;
-                if (status is >= 300 and < 400 && location is { IsAbsoluteUri: false } && hop < MaxRelativeRedirects)
+                if (status is >= 300 and < 400 && location is not null && hop < MaxHubRedirects
+                    && (!location.IsAbsoluteUri || IsHubHost(location)))
                 {
-                    url = new Uri(url, location);
+                    commitOnRedirect ??= Header(response, "X-Repo-Commit");
+                    url = location.IsAbsoluteUri ? location : new Uri(url, location);
                     continue;
                 }
                 if (status >= 400 || (status >= 300 && location is null))
                     throw HubErrors.ForStatus(response, $"'{file}'", repo, Settings.Endpoint);
                 return new HubFileMetadata(
-                    CommitHash: Header(response, "X-Repo-Commit"),
+                    CommitHash: Header(response, "X-Repo-Commit") ?? commitOnRedirect,
                     ETag: HubFileMetadata.NormalizeETag(Header(response, "X-Linked-Etag") ?? Header(response, "ETag")),
                     Location: location is null ? url : location.IsAbsoluteUri ? location : new Uri(url, location),
                     Size: long.TryParse(Header(response, "X-Linked-Size"), out long linked) ? linked : response.Content.Headers.ContentLength);
@@ -164,7 +171,7 @@ public sealed class HubClient : IDisposable
                 {
                     Url = metadata.Location,
                     // As huggingface_hub: the token goes to the hub, never to the CDN an LFS file redirects to.
-                    Token = metadata.Location == url ? Settings.Token : null,
+                    Token = IsHubHost(metadata.Location) ? Settings.Token : null,
                     IncompletePath = incomplete,
                     ExpectedSize = metadata.Size,
                     ReadTimeout = Settings.DownloadTimeout,
@@ -265,10 +272,12 @@ public sealed class HubClient : IDisposable
 
     static void Verify(string incomplete, long length, HubFileMetadata metadata, string what, Uri url)
     {
-        if (metadata.Size is long size && length != size)
+        if (metadata.Size is long size && length < size)
+            throw new HubException($"The download of {what} ended after {length} of {size} bytes; they are kept in '{incomplete}' and the next attempt resumes from there.", url.ToString());
+        if (metadata.Size is long published && length > published)
         {
             File.Delete(incomplete);
-            throw new HubException($"{what} should be {size} bytes (X-Linked-Size) but {length} arrived; the download was deleted, try again.", url.ToString());
+            throw new HubException($"{what} should be {published} bytes (X-Linked-Size) but {length} arrived; the download was deleted, try again.", url.ToString());
         }
         if (!metadata.HasSha256) return;
         string actual;
@@ -281,6 +290,9 @@ public sealed class HubClient : IDisposable
                                    url.ToString());
         }
     }
+
+    bool IsHubHost(Uri url) => string.Equals(url.Authority, new Uri(Settings.Endpoint).Authority, StringComparison.OrdinalIgnoreCase)
+                               && url.Scheme == new Uri(Settings.Endpoint).Scheme;
 
     static bool IsUnreachable(Exception e, CancellationToken cancellationToken) => !cancellationToken.IsCancellationRequested && e switch
     {

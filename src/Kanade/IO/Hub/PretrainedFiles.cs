@@ -159,6 +159,9 @@ public static class PretrainedFiles
 
     static HubRepoId ParseModelId(string id)
     {
+        if (File.Exists(id))
+            throw new ArgumentException($"'{id}' is a file; a model is a hub id or a folder holding {ConfigFile} and {WeightsFile}. " +
+                                        "For separate files use KanadeModel.FromPretrained(configPath, weightsPath, sslWeightsPath).", nameof(id));
         try
         {
             return HubRepoId.Parse(id);
