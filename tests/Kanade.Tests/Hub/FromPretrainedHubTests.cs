@@ -83,6 +83,21 @@ public sealed class FromPretrainedHubTests
     }
 
     [TestMethod]
+    public void KanadeModel_SslModelTorchaudioDoesNotPublish_SaysToGiveItsWeights()
+    {
+        using var env = new HubTestEnvironment();
+        env.Server.Commit("test-org/tiny-kanade", HubFixtures.TinyKanadeRepo(), "main");
+        using var hub = env.Client();
+
+        var error = Assert.ThrowsExactly<HubException>(() => KanadeModel.FromPretrained("test-org/tiny-kanade", hub));
+
+        Assert.AreEqual(404, error.StatusCode);
+        StringAssert.Contains(error.Message, "SSL model 'wavlm_tiny' is not one of torchaudio's bundles");
+        StringAssert.Contains(error.Message, $"{env.Server.Endpoint}/torchaudio/models/wavlm_tiny.pth does not hold it (HTTP 404)");
+        StringAssert.Contains(error.Message, "KanadeModel.FromPretrained(configPath, weightsPath, sslWeightsPath)");
+    }
+
+    [TestMethod]
     public void KanadeModel_SslWeightsTorchHubAlreadyHas_AreReused()
     {
         using var env = new HubTestEnvironment();

@@ -6,10 +6,10 @@ namespace Kanade.IO.Hub;
 
 /// <summary>
 /// Fetches repository files from the Hugging Face hub (<see cref="HubSettings.Endpoint"/>) into the hub cache and
-/// returns their local paths, behaving as Python's <c>hf_hub_download</c>: a HEAD request on the file's
-/// <c>resolve</c> URL with redirects off gives the commit (<c>X-Repo-Commit</c>), the file's identity
-/// (<c>X-Linked-Etag</c> / <c>ETag</c>), its size (<c>X-Linked-Size</c>) and, for LFS files, the CDN location; the
-/// file is then taken from the cache when there, else downloaded into <c>blobs/&lt;etag&gt;.incomplete</c> (resumed
+/// returns their local paths, behaving as Python's <c>hf_hub_download</c>: a HEAD request on the file's <c>resolve</c>
+/// URL, following redirects only while they stay on the hub, gives the commit (<c>X-Repo-Commit</c>), the file's
+/// identity (<c>X-Linked-Etag</c> / <c>ETag</c>), its size (<c>X-Linked-Size</c>) and, for LFS files, the CDN location;
+/// the file is then taken from the cache when there, else downloaded into <c>blobs/&lt;etag&gt;.incomplete</c> (resumed
 /// with Range requests after an interruption), checked against the published size and sha256, and linked from
 /// <c>snapshots/&lt;commit&gt;/</c>. Offline (<c>HF_HUB_OFFLINE=1</c>) or with the hub unreachable, cached files are
 /// used and a missing one raises <see cref="HubFileNotCachedException"/> naming its URL and cache path.
@@ -125,7 +125,7 @@ public sealed class HubClient : IDisposable
     /// A revision that is a commit id and already cached costs no request; a branch or tag costs one HEAD request.
     /// </summary>
     /// <exception cref="HubFileNotCachedException">Offline or unreachable, and the file is not cached.</exception>
-    /// <exception cref="HubException">The hub refused, or the download did not match the published size or sha256 (nothing is kept then).</exception>
+    /// <exception cref="HubException">The hub refused, or the download did not match the published size or sha256 (then nothing of it is kept).</exception>
     public async Task<string> DownloadAsync(HubRepoId repo, string file, IProgress<(long Done, long Total)>? progress = null,
                                             CancellationToken cancellationToken = default)
     {

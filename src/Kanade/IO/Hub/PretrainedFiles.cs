@@ -112,6 +112,14 @@ public static class PretrainedFiles
                 ? hub.Download(repo, TransformersWeightsFile)
                 : hub.DownloadUrl(TorchaudioUrl(settings, modelName), downloadPath);
         }
+        catch (HubException e) when (e.StatusCode is 403 or 404 && !TorchaudioFiles.ContainsKey(modelName))
+        {
+            throw new HubException(
+                $"SSL model '{modelName}' is not one of torchaudio's bundles ({string.Join(", ", TorchaudioFiles.Keys)}) and " +
+                $"{TorchaudioUrl(settings, modelName)} does not hold it (HTTP {e.StatusCode}). Give its weights yourself: " +
+                "KanadeModel.FromPretrained(configPath, weightsPath, sslWeightsPath), or serve them there (KANADE_TORCHAUDIO_BASE_URL).",
+                e.Url, e.StatusCode, e);
+        }
         catch (HubFileNotCachedException e)
         {
             string alternative = repo is null ? "" :
