@@ -27,7 +27,7 @@ public sealed record KanadeModelReference(string ConfigPath, string ConfigSha256
         new(Path.GetFullPath(configPath), FileChecksum.Sha256(configPath), Path.GetFullPath(weightsPath), FileChecksum.Sha256(weightsPath),
             sslWeightsPath is null ? null : Path.GetFullPath(sslWeightsPath), sslWeightsPath is null ? null : FileChecksum.Sha256(sslWeightsPath));
 
-    /// <summary>Hashes the files, loads the model (<see cref="KanadeModel.FromPretrained"/>, CPU, eval) and remembers where it came from.</summary>
+    /// <summary>Hashes the files, loads the model (<see cref="KanadeModel.FromPretrained(string, string, string?)"/>, CPU, eval) and remembers where it came from.</summary>
     public static KanadeModel Load(string configPath, string weightsPath, string? sslWeightsPath = null) =>
         FromFiles(configPath, weightsPath, sslWeightsPath).Load(verify: false);
 
