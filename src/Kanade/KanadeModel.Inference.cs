@@ -19,7 +19,7 @@ public sealed partial class KanadeModel
         using var _ = inference_mode();
         using var scope = NewDisposeScope();
         int padding = WaveformPadding(waveform.shape[0]);
-        var (local, global) = ForwardSslFeatures(waveform.unsqueeze(0), padding);
+        var (local, global) = ForwardSslFeatures(OnDevice(waveform).unsqueeze(0), padding);
         Tensor? indices = null, embedding = null, globalEmbedding = null;
         if (returnContent)
         {
@@ -46,7 +46,7 @@ public sealed partial class KanadeModel
     public Tensor DecodeTokenIndices(Tensor indices)
     {
         using var _ = inference_mode();
-        return local_quantizer.Decode(indices);
+        return local_quantizer.Decode(OnDevice(indices));
     }
 
     /// <summary>
@@ -61,20 +61,20 @@ public sealed partial class KanadeModel
     {
         using var _ = inference_mode();
         using var scope = NewDisposeScope();
-        if (globalEmbedding.dim() != 1 || globalEmbedding.shape[0] != GlobalDim)
-            throw new ArgumentException($"globalEmbedding must have shape ({GlobalDim},), got ({string.Join(", ", globalEmbedding.shape)}).", nameof(globalEmbedding));
         if (contentEmbedding is null)
         {
             if (contentTokenIndices is null) throw new ArgumentException("Either contentTokenIndices or contentEmbedding must be given.");
-            if (contentTokenIndices.dim() != 1)
-                throw new ArgumentException($"contentTokenIndices must have shape (T,), got ({string.Join(", ", contentTokenIndices.shape)}).", nameof(contentTokenIndices));
-            if (contentTokenIndices.shape[0] == 0) throw new ArgumentException("contentTokenIndices is empty: nothing to decode.", nameof(contentTokenIndices));
-            contentEmbedding = local_quantizer.Decode(contentTokenIndices.to(ScalarType.Int64));
+            CheckDecodeInputs(globalEmbedding, contentTokenIndices, "");
+            contentEmbedding = local_quantizer.Decode(OnDevice(contentTokenIndices).to(ScalarType.Int64));
         }
-        else if (contentEmbedding.dim() != 2 || contentEmbedding.shape[1] != ContentDim || contentEmbedding.shape[0] == 0)
-            throw new ArgumentException($"contentEmbedding must have shape (T > 0, {ContentDim}), got ({string.Join(", ", contentEmbedding.shape)}).", nameof(contentEmbedding));
+        else
+        {
+            CheckGlobalEmbedding(globalEmbedding, "globalEmbedding");
+            if (contentEmbedding.dim() != 2 || contentEmbedding.shape[1] != ContentDim || contentEmbedding.shape[0] == 0)
+                throw new ArgumentException($"contentEmbedding must have shape (T > 0, {ContentDim}), got ({string.Join(", ", contentEmbedding.shape)}).", nameof(contentEmbedding));
+        }
         long audioLength = targetAudioLength ?? OriginalAudioLength(contentEmbedding.shape[0]);
-        var mel = ForwardMel(contentEmbedding.unsqueeze(0), globalEmbedding.unsqueeze(0), TargetMelLength(audioLength));
+        var mel = ForwardMel(OnDevice(contentEmbedding).unsqueeze(0), OnDevice(globalEmbedding).unsqueeze(0), TargetMelLength(audioLength));
         return mel.squeeze(0).MoveToOuterDisposeScope(); // (1, n_mels, T) -> (n_mels, T)
     }
 
@@ -86,6 +86,22 @@ public sealed partial class KanadeModel
         using var content = Encode(source, returnContent: true, returnGlobal: false);
         using var speaker = Encode(reference, returnContent: false, returnGlobal: true);
         return Decode(speaker.GlobalEmbedding!, contentEmbedding: content.ContentEmbedding, targetAudioLength: source.shape[0]);
+    }
+
+    void CheckGlobalEmbedding(Tensor globalEmbedding, string name)
+    {
+        if (globalEmbedding.dim() != 1 || globalEmbedding.shape[0] != GlobalDim)
+            throw new ArgumentException($"{name} must have shape ({GlobalDim},), got ({string.Join(", ", globalEmbedding.shape)}).", name);
+    }
+
+    void CheckDecodeInputs(Tensor globalEmbedding, Tensor contentTokenIndices, string index)
+    {
+        CheckGlobalEmbedding(globalEmbedding, "globalEmbedding" + index);
+        string name = "contentTokenIndices" + index;
+        if (contentTokenIndices.dim() != 1)
+            throw new ArgumentException($"{name} must have shape (T,), got ({string.Join(", ", contentTokenIndices.shape)}).", name);
+        if (contentTokenIndices.shape[0] == 0) throw new ArgumentException($"{name} is empty: nothing to decode.", name);
+        if (contentTokenIndices.is_floating_point()) throw new ArgumentException($"{name} must hold integer token ids, got {contentTokenIndices.dtype}.", name);
     }
 
     void CheckWaveform(Tensor waveform, string name)

@@ -17,6 +17,14 @@ public sealed partial class KanadeModel
     /// <param name="lengths">(B,) valid samples per item for padded batches (before <paramref name="padding"/>), or null.</param>
     public (Tensor Local, Tensor Global) ForwardSslFeatures(Tensor waveform, int padding, Tensor? lengths = null)
     {
+        var (local, global, frames) = ForwardSslFeaturesWithFrames(waveform, padding, lengths);
+        frames?.Dispose();
+        return (local, global);
+    }
+
+    /// <summary><see cref="ForwardSslFeatures"/> plus each item's SSL frame count (null when <paramref name="lengths"/> is null).</summary>
+    internal (Tensor Local, Tensor Global, Tensor? Frames) ForwardSslFeaturesWithFrames(Tensor waveform, int padding, Tensor? lengths)
+    {
         using var scope = NewDisposeScope();
         if (waveform.dim() == 3) waveform = waveform.squeeze(1); // (B, 1, S) -> (B, S)
         if (padding > 0) waveform = functional.pad(waveform, [padding, padding]);
@@ -24,12 +32,14 @@ public sealed partial class KanadeModel
         Tensor? frames = null;
         using (no_grad())
         {
-            (layers, frames) = ssl_feature_extractor.Extract(waveform, lengths is null ? null : lengths + 2 * padding);
+            (layers, frames) = ssl_feature_extractor.Extract(waveform, lengths is null ? null : lengths + 2 * padding, sslDtype);
         }
+        layers = layers.Select(ToFloat32).ToList(); // mixing and time statistics in float32
         var local = MixLayers(layers, Config.LocalSslLayers);
         if (Config.NormalizeSslFeatures) local = NormalizeOverTime(local, frames);
         var global = MixLayers(layers, Config.GlobalSslLayers);
-        return (local.MoveToOuterDisposeScope(), global.MoveToOuterDisposeScope());
+        frames?.MoveToOuterDisposeScope();
+        return (local.MoveToOuterDisposeScope(), global.MoveToOuterDisposeScope(), frames);
     }
 
     static Tensor MixLayers(List<Tensor> layers, IReadOnlyList<int> chosen) =>
@@ -60,7 +70,7 @@ public sealed partial class KanadeModel
     public (Tensor Quantized, Tensor Indices, Tensor? SslReconstruction, Tensor Perplexity) ForwardContent(Tensor localSslFeatures, Tensor? validFrames = null)
     {
         using var scope = NewDisposeScope();
-        var encoded = local_encoder.forward(localSslFeatures, null, validFrames);
+        var encoded = local_encoder.forward(ToBranch(localSslFeatures), null, validFrames);
         int factor = Config.DownsampleFactor;
         if (factor > 1)
         {
@@ -70,7 +80,7 @@ public sealed partial class KanadeModel
                 : functional.avg_pool1d(encoded.transpose(1, 2), factor, factor).transpose(1, 2);
         }
         Tensor? reconstruction = null;
-        var (quantized, indices) = local_quantizer.Encode(encoded);
+        var (quantized, indices) = local_quantizer.Encode(ToFloat32(encoded)); // FSQ bounds and rounds in float32
         var perplexity = tensor(0.0f, device: encoded.device);
         if (feature_decoder is not null)
         {
@@ -91,18 +101,34 @@ public sealed partial class KanadeModel
     /// <summary>Global branch: (B, T, C) SSL features -> (B, D_global).</summary>
     /// <param name="globalSslFeatures">(B, T, C) global SSL features.</param>
     /// <param name="validFrames">(B, T) boolean for padded batches, or null.</param>
-    public Tensor ForwardGlobal(Tensor globalSslFeatures, Tensor? validFrames = null) => global_encoder.forward(globalSslFeatures, validFrames);
+    public Tensor ForwardGlobal(Tensor globalSslFeatures, Tensor? validFrames = null) =>
+        ToFloat32(global_encoder.forward(ToBranch(globalSslFeatures), validFrames));
 
     /// <summary>Mel decoder: content (B, T, D) and global (B, D_global) embeddings -> mel (B, n_mels, <paramref name="melLength"/>).</summary>
     public Tensor ForwardMel(Tensor contentEmbeddings, Tensor globalEmbeddings, long melLength)
     {
         using var scope = NewDisposeScope();
-        var latent = mel_prenet.call(contentEmbeddings);
+        var latent = UpsampleContent(contentEmbeddings, null);
+        latent = Interpolate(latent, melLength, Config.MelInterpolationMode);
+        return DecodeMel(latent, globalEmbeddings, null).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Mel prenet and transposed-convolution up-sampling: (B, T, D) -> (B, T * mel_upsample_factor, C).</summary>
+    Tensor UpsampleContent(Tensor contentEmbeddings, Tensor? validTokens)
+    {
+        using var scope = NewDisposeScope();
+        var latent = mel_prenet.forward(ToBranch(contentEmbeddings), null, validTokens);
         if (mel_conv_upsample is not null)
             latent = mel_conv_upsample.call(latent.transpose(1, 2)).transpose(1, 2); // (B, T, C) -> (B, C, T*f) -> (B, T*f, C)
-        latent = Interpolate(latent, melLength, Config.MelInterpolationMode);
-        var mel = mel_decoder.forward(latent, globalEmbeddings.unsqueeze(1), null).transpose(1, 2); // (B, T_mel, n_mels) -> (B, n_mels, T_mel)
-        return mel_postnet.call(mel).MoveToOuterDisposeScope();
+        return latent.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Mel decoder and PostNet on mel-rate latents (B, T_mel, C) -> (B, n_mels, T_mel).</summary>
+    Tensor DecodeMel(Tensor latent, Tensor globalEmbeddings, Tensor? validFrames)
+    {
+        using var scope = NewDisposeScope();
+        var mel = mel_decoder.forward(ToBranch(latent), ToBranch(globalEmbeddings).unsqueeze(1), validFrames).transpose(1, 2); // (B, T_mel, n_mels) -> (B, n_mels, T_mel)
+        return ToFloat32(mel_postnet.forward(mel, validFrames)).MoveToOuterDisposeScope();
     }
 
     /// <summary>(B, T, C) -> (B, <paramref name="length"/>, C) like F.interpolate (align_corners false).</summary>

@@ -52,6 +52,15 @@ public sealed partial class KanadeModel : Module
     public double TokenRate => (double)ssl_feature_extractor.SslSampleRate / ssl_feature_extractor.HopSize / Config.DownsampleFactor;
     /// <summary>Fewest waveform samples <see cref="Encode"/> accepts: enough SSL frames for one token (and a time statistic).</summary>
     public long MinimumSamples { get; }
+    /// <summary>The device the model's weights are on; inference inputs are moved here and results stay here.</summary>
+    public Device Device => local_quantizer.parameters().First().device;
+
+    /// <summary>Moves an inference input to the model's device (a no-op when it is there already).</summary>
+    Tensor OnDevice(Tensor t)
+    {
+        var device = Device;
+        return t.device_type == device.type && t.device_index == device.index ? t : t.to(device);
+    }
     /// <summary>Whether the SSL-feature reconstruction decoder (training only) is present.</summary>
     public bool HasFeatureDecoder => feature_decoder is not null;
 

@@ -32,11 +32,17 @@ public sealed class PostNet : Module<Tensor, Tensor>
     }
 
     /// <summary>(B, n_mels, T) -> (B, n_mels, T).</summary>
-    public override Tensor forward(Tensor x)
+    public override Tensor forward(Tensor x) => forward(x, null);
+
+    /// <summary>(B, n_mels, T) -> (B, n_mels, T); <paramref name="validFrames"/> (B, T) zeroes padded frames before every convolution.</summary>
+    public Tensor forward(Tensor x, Tensor? validFrames)
     {
         using var scope = NewDisposeScope();
-        var h = x;
-        for (int i = 0; i < convolutions.Count - 1; i++) h = dropout.call(convolutions[i].call(h).tanh());
+        // Padded frames must read as zeros, as the single-utterance convolution's zero padding does.
+        var keep = validFrames?.unsqueeze(1).to(x.dtype); // (B, T) -> (B, 1, T)
+        Tensor Masked(Tensor t) => keep is null ? t : t * keep;
+        var h = Masked(x);
+        for (int i = 0; i < convolutions.Count - 1; i++) h = Masked(dropout.call(convolutions[i].call(h).tanh()));
         h = dropout.call(convolutions[^1].call(h));
         return (h + x).MoveToOuterDisposeScope();
     }

@@ -1,0 +1,98 @@
+using TorchSharp;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace Kanade;
+
+public sealed partial class KanadeModel
+{
+    /// <summary>
+    /// <see cref="Encode"/> for many utterances in one forward pass: waveforms are padded to the longest and every
+    /// stage masks the padding (WavLM key padding and extractor statistics, time normalisation, windowed attention,
+    /// ConvNeXt convolutions, attentive pooling), so each result equals that utterance's own <see cref="Encode"/>
+    /// up to float rounding. Sort by length before calling to keep padding small.
+    /// </summary>
+    /// <param name="waveforms">(samples,) waveforms at <see cref="KanadeModelConfig.SampleRate"/>, on the model's device.</param>
+    /// <param name="returnContent">Compute content tokens and embeddings.</param>
+    /// <param name="returnGlobal">Compute global embeddings.</param>
+    public IReadOnlyList<KanadeFeatures> EncodeBatch(IReadOnlyList<Tensor> waveforms, bool returnContent = true, bool returnGlobal = true)
+    {
+        ArgumentNullException.ThrowIfNull(waveforms);
+        for (int i = 0; i < waveforms.Count; i++) CheckWaveform(waveforms[i], $"waveforms[{i}]");
+        if (waveforms.Count == 0) return [];
+        if (waveforms.Count == 1) return [Encode(waveforms[0], returnContent, returnGlobal)];
+
+        using var inference = inference_mode();
+        using var scope = NewDisposeScope();
+        // Each item keeps its own reference padding; the batch's extra zeros go on the right.
+        long[] padded = waveforms.Select(w => w.shape[0] + 2L * WaveformPadding(w.shape[0])).ToArray();
+        long longest = padded.Max();
+        var batch = stack(waveforms.Select((w, i) =>
+        {
+            long pad = WaveformPadding(w.shape[0]);
+            return functional.pad(OnDevice(w), [pad, longest - padded[i] + pad]);
+        }), 0); // (B, longest)
+        var lengths = tensor(padded, device: batch.device);
+        var (local, global, frames) = ForwardSslFeaturesWithFrames(batch, 0, lengths);
+        var valid = ValidMask(frames!, local.shape[1]);
+        long[] frameCounts = frames!.to(ScalarType.Int64).cpu().data<long>().ToArray();
+
+        Tensor? quantized = null, indices = null, globals = null;
+        if (returnContent) (quantized, indices, _, _) = ForwardContent(local, valid);
+        if (returnGlobal) globals = ForwardGlobal(global, valid);
+
+        var results = new KanadeFeatures[waveforms.Count];
+        for (int i = 0; i < results.Length; i++)
+        {
+            long tokens = frameCounts[i] / Config.DownsampleFactor;
+            results[i] = new KanadeFeatures(
+                indices?[i, ..(int)tokens].clone().MoveToOuterDisposeScope(),
+                quantized?[i, ..(int)tokens].clone().MoveToOuterDisposeScope(),
+                globals?[i].clone().MoveToOuterDisposeScope());
+        }
+        return results;
+    }
+
+    /// <summary>
+    /// <see cref="Decode"/> for many utterances in one forward pass (content padded to the longest, masked in
+    /// every stage, interpolated to each item's own mel length). Returns (n_mels, frames_i) per item.
+    /// </summary>
+    /// <param name="globalEmbeddings">(D_global,) per item.</param>
+    /// <param name="contentTokenIndices">(T_i,) int64 token ids per item.</param>
+    /// <param name="targetAudioLengths">Samples to reconstruct per item, or null to estimate them from the token counts.</param>
+    public IReadOnlyList<Tensor> DecodeBatch(IReadOnlyList<Tensor> globalEmbeddings, IReadOnlyList<Tensor> contentTokenIndices,
+                                              IReadOnlyList<long>? targetAudioLengths = null)
+    {
+        ArgumentNullException.ThrowIfNull(globalEmbeddings);
+        ArgumentNullException.ThrowIfNull(contentTokenIndices);
+        int count = contentTokenIndices.Count;
+        if (globalEmbeddings.Count != count || (targetAudioLengths is not null && targetAudioLengths.Count != count))
+            throw new ArgumentException($"DecodeBatch needs one global embedding and one target length per item: got {count} token sequences, " +
+                                        $"{globalEmbeddings.Count} embeddings, {targetAudioLengths?.Count.ToString() ?? "no"} lengths.");
+        for (int i = 0; i < count; i++) CheckDecodeInputs(globalEmbeddings[i], contentTokenIndices[i], $"[{i}]");
+        if (count == 0) return [];
+        if (count == 1) return [Decode(globalEmbeddings[0], contentTokenIndices[0], targetAudioLength: targetAudioLengths?[0])];
+
+        using var inference = inference_mode();
+        using var scope = NewDisposeScope();
+        long[] tokens = contentTokenIndices.Select(t => t.shape[0]).ToArray();
+        long longest = tokens.Max();
+        var ids = stack(contentTokenIndices.Select((t, i) => functional.pad(OnDevice(t).to(ScalarType.Int64), [0, longest - tokens[i]])), 0); // (B, T)
+        var content = local_quantizer.Decode(ids);
+        var validTokens = ValidMask(tensor(tokens, device: ids.device), longest);
+        var upsampled = UpsampleContent(content, validTokens); // (B, T*f, C)
+        long factor = upsampled.shape[1] / longest;
+
+        long[] melLengths = tokens.Select((t, i) => TargetMelLength(targetAudioLengths?[i] ?? OriginalAudioLength(t))).ToArray();
+        long longestMel = melLengths.Max();
+        // Interpolation is per item: each item's own frames stretched to its own mel length.
+        var latent = stack(Enumerable.Range(0, count).Select(i =>
+        {
+            var item = Interpolate(upsampled[i, ..(int)(tokens[i] * factor)].unsqueeze(0), melLengths[i], Config.MelInterpolationMode)[0];
+            return functional.pad(item, [0, 0, 0, longestMel - melLengths[i]]);
+        }), 0); // (B, T_mel, C)
+        var validFrames = ValidMask(tensor(melLengths, device: ids.device), longestMel);
+        var mel = DecodeMel(latent, stack(globalEmbeddings.Select(OnDevice), 0), validFrames);
+        return Enumerable.Range(0, count).Select(i => mel[i, .., ..(int)melLengths[i]].clone().MoveToOuterDisposeScope()).ToArray();
+    }
+}
