@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Reflection;
-using Kanade.Cli.Encoding;
+using Kanade.Cli.LongAudio;
 using Kanade.Cli.Infrastructure;
 using Kanade.Cli.Tokenize;
 
@@ -27,24 +27,21 @@ internal static class TokenizeCommand
         var maxErrors = new Option<int>("--max-errors") { Description = "Unreadable files tolerated before the run fails (-1: no limit).", DefaultValueFactory = _ => 100 };
         var rowsPerPart = Positive(new Option<int>("--rows-per-part") { Description = "Files per part file; part boundaries depend on this and the corpus only.", DefaultValueFactory = _ => 4096 });
         var overwrite = new Option<bool>("--overwrite") { Description = "Delete this shard's earlier output and start over (default: skip finished parts)." };
-        var windowSeconds = NonNegative(new Option<double>("--window-seconds") { Description = "Longer recordings are encoded in overlapping windows of this length (0: never).", DefaultValueFactory = _ => 30 });
-        var contextSeconds = NonNegative(new Option<double>("--window-context-seconds") { Description = "Overlap dropped at each inner window edge.", DefaultValueFactory = _ => 5 });
+        var window = new WindowOptions();
+        Option<double> windowSeconds = window.Seconds, contextSeconds = window.Context;
         var decodeThreads = Positive(new Option<int>("--decode-threads") { Description = "Background threads decoding and resampling audio.", DefaultValueFactory = _ => Math.Max(1, Environment.ProcessorCount / 2) });
 
         var command = new Command("tokenize", "Tokenize a corpus to Parquet part files (resumable, shardable, several devices).");
         model.AddTo(command);
-        foreach (Option option in new Option[] { input, pattern, audioRoot, output, device, batchSize, numShards, shard, maxErrors, rowsPerPart, overwrite, windowSeconds, contextSeconds, decodeThreads })
+        foreach (Option option in new Option[] { input, pattern, audioRoot, output, device, batchSize, numShards, shard, maxErrors, rowsPerPart, overwrite, decodeThreads })
             command.Add(option);
-        command.Validators.Add(result =>
-        {
-            int shards = result.GetValue(numShards), index = result.GetValue(shard);
-            if (index < 0 || index >= shards) result.AddError($"--shard {index} is outside 0..{shards - 1} (--num-shards {shards}).");
-            if (result.GetValue(windowSeconds) > 0 && 2 * result.GetValue(contextSeconds) >= result.GetValue(windowSeconds))
-                result.AddError($"--window-context-seconds {result.GetValue(contextSeconds)} must be under half of --window-seconds {result.GetValue(windowSeconds)}.");
-        });
+        window.AddTo(command);
 
         CommandRunner.SetBody(command, environment, context =>
         {
+            int shards = context.Get(numShards), index = context.Get(shard);
+            if (index < 0 || index >= shards) throw CliException.Usage($"--shard {index} is outside 0..{shards - 1} (--num-shards {shards}).");
+            window.Check(context);
             model.CheckFiles(context);
             string inputPath = context.Get(input);
             if (!Directory.Exists(inputPath)) PathChecks.ExistingFile(inputPath, "--input");
@@ -117,9 +114,8 @@ internal static class TokenizeCommand
             {
                 if (!firstTaken) first.Dispose();
             }
-            context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"tokenized {summary.Files} files ({summary.Hours:F3} h of audio, {summary.Tokens} tokens) into '{job.Store.Root}'; " +
-                $"this run: {summary.RunFiles} files in {summary.WallSeconds:F1} s, {summary.AudioHoursPerHour:F1} audio-h/h; {summary.PartsSkipped} of {summary.Parts} parts already done."));
+            context.Out.WriteLine(FormattableString.Invariant(
+                $"tokenized {summary.Files} files ({summary.Hours:F3} h of audio, {summary.Tokens} tokens) into '{job.Store.Root}'; this run: {summary.RunFiles} files in {summary.WallSeconds:F1} s, {summary.AudioHoursPerHour:F1} audio-h/h; {summary.PartsSkipped} of {summary.Parts} parts already done."));
             if (summary.Errors > 0)
                 context.Error.WriteLine($"warning: {summary.Errors} files could not be tokenized; see '{job.Store.ErrorsPath}'.");
             return ExitCodes.Ok;
@@ -144,12 +140,6 @@ internal static class TokenizeCommand
     internal static Option<int> Positive(Option<int> option)
     {
         option.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError($"{option.Name} must be at least 1, got {r.GetValueOrDefault<int>()}."); });
-        return option;
-    }
-
-    internal static Option<double> NonNegative(Option<double> option)
-    {
-        option.Validators.Add(r => { if (r.GetValueOrDefault<double>() < 0) r.AddError($"{option.Name} must not be negative, got {r.GetValueOrDefault<double>()}."); });
         return option;
     }
 }

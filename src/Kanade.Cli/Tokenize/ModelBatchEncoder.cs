@@ -1,14 +1,14 @@
-using Kanade.Cli.Encoding;
+using Kanade.Cli.LongAudio;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Kanade.Cli.Tokenize;
 
 /// <summary>
-/// <see cref="IBatchEncoder"/> over a <see cref="KanadeModel"/> on one device: each utterance through
-/// <see cref="WindowedEncoder"/> (whole-utterance <see cref="KanadeModel.Encode"/> up to the window, windows beyond),
-/// so tokens equal the library's single-utterance call. A batched forward pass replaces the loop once
-/// <c>KanadeModel.EncodeBatch</c> is on main.
+/// <see cref="IBatchEncoder"/> over a <see cref="KanadeModel"/> on one device: a batch of utterances within the window
+/// goes through <see cref="KanadeModel.EncodeBatch"/> in one forward pass (each item equal to its own
+/// <see cref="KanadeModel.Encode"/> up to float rounding); a longer one through <see cref="WindowedEncoder"/>. A batch
+/// that fails as a whole is retried item by item, so one bad input cannot sink its neighbours.
 /// </summary>
 internal sealed class ModelBatchEncoder(KanadeModel model, string device, Device torchDevice, WindowedEncoder encoder) : IBatchEncoder
 {
@@ -18,25 +18,52 @@ internal sealed class ModelBatchEncoder(KanadeModel model, string device, Device
     /// <inheritdoc/>
     public IReadOnlyList<EncodeResult> Encode(IReadOnlyList<Tensor> waveforms)
     {
-        var results = new EncodeResult[waveforms.Count];
-        for (int i = 0; i < waveforms.Count; i++)
+        if (waveforms.Count > 1 && !waveforms.Any(w => encoder.IsWindowed(w.shape[0])))
         {
-            using var scope = NewDisposeScope();
             try
             {
-                var input = waveforms[i].to(torchDevice);
-                using var features = encoder.Encode(input, returnContentEmbedding: false);
-                int[] tokens = [.. features.ContentTokenIndices!.cpu().data<long>().Select(t => checked((int)t))];
-                float[] global = features.GlobalEmbedding!.cpu().data<float>().ToArray();
-                results[i] = new EncodeResult(tokens, global, null);
+                return EncodeTogether(waveforms);
             }
-            catch (ArgumentException e)
+            catch (ArgumentException)
             {
-                results[i] = new EncodeResult(null, null, e.Message);
+                // Fall through: find the item at fault.
             }
         }
-        return results;
+        return [.. waveforms.Select(EncodeOne)];
     }
+
+    IReadOnlyList<EncodeResult> EncodeTogether(IReadOnlyList<Tensor> waveforms)
+    {
+        using var scope = NewDisposeScope();
+        var features = model.EncodeBatch([.. waveforms.Select(w => w.to(torchDevice))]);
+        try
+        {
+            return [.. features.Select(f => Result(f))];
+        }
+        finally
+        {
+            foreach (var f in features) f.Dispose();
+        }
+    }
+
+    EncodeResult EncodeOne(Tensor waveform)
+    {
+        using var scope = NewDisposeScope();
+        try
+        {
+            using var features = encoder.Encode(waveform.to(torchDevice), returnContentEmbedding: false);
+            return Result(features);
+        }
+        catch (ArgumentException e)
+        {
+            return new EncodeResult(null, null, e.Message);
+        }
+    }
+
+    static EncodeResult Result(KanadeFeatures features) => new(
+        [.. features.ContentTokenIndices!.cpu().data<long>().Select(t => checked((int)t))],
+        features.GlobalEmbedding!.cpu().data<float>().ToArray(),
+        null);
 
     /// <summary>Disposes the model.</summary>
     public void Dispose() => model.Dispose();

@@ -26,16 +26,20 @@ internal sealed class ParquetTokenPartWriter : ITokenPartWriter
     }
 
     /// <summary>Reads a part back (tests, resume checks).</summary>
-    public static IList<TokenRow> ReadPart(string path)
+    public static IList<TokenRow> ReadPart(string path) => ReadPartWithMetadata(path).Rows;
+
+    /// <summary>Reads a part and its file-level metadata.</summary>
+    public static (IList<TokenRow> Rows, IReadOnlyDictionary<string, string> Metadata) ReadPartWithMetadata(string path)
     {
         using var stream = File.OpenRead(path);
-        return ParquetSerializer.DeserializeAsync<TokenRow>(stream).GetAwaiter().GetResult();
+        var result = ParquetSerializer.DeserializeAsync<TokenRow>(stream).GetAwaiter().GetResult();
+        return (result.Data, result.CustomMetadata);
     }
 
     /// <summary>Reads an errors file back.</summary>
     public static IList<ErrorRow> ReadErrors(string path)
     {
         using var stream = File.OpenRead(path);
-        return ParquetSerializer.DeserializeAsync<ErrorRow>(stream).GetAwaiter().GetResult();
+        return ParquetSerializer.DeserializeAsync<ErrorRow>(stream).GetAwaiter().GetResult().Data;
     }
 }

@@ -2,8 +2,9 @@
 using Kanade.Ssl;
 using TorchSharp;
 using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
 
-namespace Kanade.Cli.Encoding;
+namespace Kanade.Cli.LongAudio;
 
 /// <summary>
 /// Encodes utterances of any length in bounded memory. Up to <see cref="WindowTokens"/> tokens it is
@@ -111,7 +112,8 @@ internal sealed class WindowedEncoder
             bool last = w == plan.Count - 1;
             long from = start * SamplesPerToken;
             long length = last ? padded.shape[1] - from : windowSamples;
-            var (layers, _) = model.SslFeatureExtractor.Extract(padded.narrow(1, from, length));
+            var (layers, _) = model.SslFeatureExtractor.Extract(padded.narrow(1, from, length), null, model.SslComputeDtype);
+            layers = [.. layers.Select(l => l.to(ScalarType.Float32))];                // mixing and statistics in float32, as the model does
             var windowLocal = Mix(layers, model.Config.LocalSslLayers);            // (1, frames_w, C)
             var windowGlobal = Mix(layers, model.Config.GlobalSslLayers);
             long firstFrame = (keepStart - start) * factor;
