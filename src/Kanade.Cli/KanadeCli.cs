@@ -13,9 +13,14 @@ namespace Kanade.Cli;
 internal static class KanadeCli
 {
     /// <summary>Builds the whole command tree for one run.</summary>
-    public static RootCommand BuildRootCommand(CliEnvironment environment)
+    public static Command BuildRootCommand(CliEnvironment environment)
     {
-        var root = new RootCommand("Kanade speech tokenizer: speech to content tokens and a global embedding, and back.");
+        // A plain command named as the tool (a RootCommand takes the process name: Kanade.Cli, or testhost in tests).
+        var root = new Command("kanade", "Kanade speech tokenizer: speech to content tokens and a global embedding, and back.")
+        {
+            new HelpOption(),
+            new VersionOption(),
+        };
         root.Add(CommonOptions.CreateVerbose());
         root.Add(EncodeCommand.Create(environment));
         root.Add(DecodeCommand.Create(environment));

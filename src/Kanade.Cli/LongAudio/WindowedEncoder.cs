@@ -28,6 +28,8 @@ internal sealed class WindowedEncoder
     public int WindowTokens { get; }
     /// <summary>Tokens of context dropped at each inner window edge.</summary>
     public int ContextTokens { get; }
+    /// <summary>Tokens per chunk of the local encoder's pass over the stitched features (default: the window).</summary>
+    internal int ChunkTokens { get; set; }
     /// <summary>Waveform samples per token, or 0 when the rates do not divide (then no windowing).</summary>
     public long SamplesPerToken { get; }
 
@@ -44,6 +46,7 @@ internal sealed class WindowedEncoder
         SamplesPerToken = numerator % sslRate == 0 ? numerator / sslRate : 0;
         WindowTokens = windowSeconds <= 0 || SamplesPerToken == 0 ? 0 : (int)Math.Floor(windowSeconds * model.TokenRate);
         ContextTokens = (int)Math.Floor(contextSeconds * model.TokenRate);
+        ChunkTokens = WindowTokens;
         if (WindowTokens > 0 && 2 * ContextTokens >= WindowTokens)
             throw new ArgumentException($"The window context ({contextSeconds} s on each side) must be under half the window ({windowSeconds} s).");
     }
@@ -91,7 +94,8 @@ internal sealed class WindowedEncoder
         }
     }
 
-    (Tensor Tokens, Tensor Global) EncodeWindows(Tensor waveform)
+    /// <summary>The windowed path whatever the length (tests call it on short audio to check the stitching is exact).</summary>
+    internal (Tensor Tokens, Tensor Global) EncodeWindows(Tensor waveform)
     {
         using var scope = NewDisposeScope();
         var device = waveform.device;
@@ -143,7 +147,7 @@ internal sealed class WindowedEncoder
         long reachTokens = options.WindowSize is int window
             ? (options.NLayers * (long)(window / 2) + factor - 1) / factor
             : tokenCount;                                                          // global attention: one chunk
-        long chunk = Math.Max(WindowTokens, 1);
+        long chunk = Math.Max(ChunkTokens, 1);
         var pieces = new List<Tensor>();
         for (long first = 0; first < tokenCount; first += chunk)
         {

@@ -54,15 +54,19 @@ internal sealed class OutputStore
             if (name.StartsWith('.') && name.EndsWith(".tmp") && names.Any(n => name.StartsWith("." + n + ".", StringComparison.Ordinal)))
                 File.Delete(file);
         }
-        if (File.Exists(JobPath) && !overwrite)
+        var existing = File.Exists(JobPath)
+            ? JsonSerializer.Deserialize<JobRecord>(File.ReadAllText(JobPath)) ?? throw new InvalidDataException($"'{JobPath}' is empty.")
+            : null;
+        if (existing is not null && existing != job)
         {
-            var existing = JsonSerializer.Deserialize<JobRecord>(File.ReadAllText(JobPath))
-                ?? throw new InvalidDataException($"'{JobPath}' is empty.");
-            if (existing != job)
+            if (!overwrite)
                 throw new Infrastructure.CliException(
                     $"'{Root}' holds the output of a different job ({Difference(existing, job)}); pass --overwrite to replace it or choose another --output.");
+            // Every file of the old job is obsolete, whichever shard wrote it.
+            foreach (string file in Directory.EnumerateFiles(Root).Where(IsJobFile).Concat(Directory.EnumerateFiles(Path.Combine(Root, "_parts"))))
+                File.Delete(file);
         }
-        if (overwrite)
+        else if (overwrite)
         {
             foreach (int part in parts)
             {
@@ -74,6 +78,16 @@ internal sealed class OutputStore
             File.Delete(ErrorsPath);
         }
         WriteJson(JobPath, job);
+    }
+
+    /// <summary>Files a job writes at the top of its folder (parts, shard summaries, errors, markers); nothing else is touched.</summary>
+    bool IsJobFile(string file)
+    {
+        string name = Path.GetFileName(file);
+        return (name.StartsWith("part-", StringComparison.Ordinal) && name.EndsWith(extension, StringComparison.Ordinal))
+            || name.StartsWith("_SUCCESS", StringComparison.Ordinal)
+            || (name.StartsWith("summary", StringComparison.Ordinal) && name.EndsWith(".json", StringComparison.Ordinal))
+            || (name.StartsWith("errors", StringComparison.Ordinal) && name.EndsWith(extension, StringComparison.Ordinal));
     }
 
     static string Difference(JobRecord a, JobRecord b)

@@ -98,12 +98,7 @@ internal sealed class TokenizeRunner(TokenizeJob job)
             try
             {
                 await Parallel.ForEachAsync(items, new ParallelOptions { MaxDegreeOfParallelism = job.DecodeThreads, CancellationToken = token },
-                    async (item, ct) =>
-                    {
-                        var audio = job.Audio.Load(item);
-                        if (audio.Error is not null) results.Writer.TryWrite(new ItemResult(item, null, audio.Error, 0));
-                        else await decoded.Writer.WriteAsync(audio, ct);
-                    });
+                    async (item, ct) => await decoded.Writer.WriteAsync(job.Audio.Load(item), ct));
             }
             finally
             {
@@ -111,17 +106,28 @@ internal sealed class TokenizeRunner(TokenizeJob job)
             }
         }, token);
 
+        // Batches are cut from fixed groups of consecutive items of one part, never from whatever happens to be
+        // decoded: batched floats depend on a batch's members, and a part must come out the same in every run.
+        int groupSize = Math.Max(1, job.BatchSize * 4);
         var batching = Task.Run(async () =>
         {
             try
             {
-                var ready = new List<DecodedAudio>();
-                while (await decoded.Reader.WaitToReadAsync(token))
+                var groups = new Dictionary<(int Part, int Group), List<DecodedAudio>>();
+                await foreach (var audio in decoded.Reader.ReadAllAsync(token))
                 {
-                    while (ready.Count < queue && decoded.Reader.TryRead(out var audio)) ready.Add(audio);
-                    foreach (var batch in LengthBuckets.Split(ready, job.BatchSize, job.MaxBatchSamples, job.IsWindowed))
+                    int index = audio.Item.Index, part = job.Plan.PartOf(index);
+                    var (first, count) = job.Plan.Items(part);
+                    int group = (index - first) / groupSize;
+                    var key = (part, group);
+                    if (!groups.TryGetValue(key, out var members)) groups[key] = members = [];
+                    members.Add(audio);
+                    if (members.Count < Math.Min(groupSize, count - group * groupSize)) continue;
+                    groups.Remove(key);
+                    foreach (var failed in members.Where(m => m.Error is not null))
+                        results.Writer.TryWrite(new ItemResult(failed.Item, null, failed.Error, 0));
+                    foreach (var batch in LengthBuckets.Split(members.Where(m => m.Error is null), job.BatchSize, job.MaxBatchSamples, job.IsWindowed))
                         await batches.Writer.WriteAsync(batch, token);
-                    ready.Clear();
                 }
             }
             finally
