@@ -22,7 +22,7 @@ internal static class BenchTokenizeCommand
         var device = DeviceSpec.CreateListOption();
         var files = TokenizeCommand.Positive(new Option<int>("--files") { Description = "Files in the synthetic corpus.", DefaultValueFactory = _ => 24 });
         var seconds = new Option<double>("--seconds") { Description = "Mean file length (lengths spread from half to one and a half times it).", DefaultValueFactory = _ => 10 };
-        var batchSize = TokenizeCommand.Positive(new Option<int>("--batch-size", "-b") { Description = "As for tokenize.", DefaultValueFactory = _ => 8 });
+        var batchSize = TokenizeCommand.Positive(new Option<int>("--batch-size", "-b") { Description = "As for tokenize.", DefaultValueFactory = _ => 1 });
         var decodeThreads = TokenizeCommand.Positive(new Option<int>("--decode-threads") { Description = "As for tokenize.", DefaultValueFactory = _ => Math.Max(1, Environment.ProcessorCount / 2) });
         var keep = new Option<string?>("--work-dir") { Description = "Folder for the corpus and output (default: a temporary folder, deleted after).", HelpName = "DIR" };
         var command = new Command("tokenize", "Audio hours per hour and peak RSS of 'kanade tokenize' on a synthetic corpus.") { device, files, seconds, batchSize, decodeThreads, keep };

@@ -21,7 +21,8 @@ internal static class TokenizeCommand
         var audioRoot = new Option<string?>("--audio-root") { Description = "Folder manifest paths are relative to (default: the manifest's folder).", HelpName = "DIR" };
         var output = new Option<string>("--output", "-o") { Description = "Output folder: part-NNNNN.parquet, errors.parquet, summary.json, _SUCCESS.", Required = true, HelpName = "OUTDIR" };
         var device = DeviceSpec.CreateListOption();
-        var batchSize = Positive(new Option<int>("--batch-size", "-b") { Description = "Utterances per batch on a device (length-bucketed).", DefaultValueFactory = _ => 8 });
+        var batchSize = new Option<int?>("--batch-size", "-b") { Description = "Utterances per batch on a device (length-bucketed); default 8 on CUDA, 1 on the CPU, where padded batches cost more than they save." };
+        batchSize.Validators.Add(r => { if (r.GetValueOrDefault<int?>() is < 1) r.AddError($"--batch-size must be at least 1, got {r.GetValueOrDefault<int?>()}."); });
         var numShards = Positive(new Option<int>("--num-shards") { Description = "Split the corpus into this many shards (whole parts each); run each with its --shard.", DefaultValueFactory = _ => 1 });
         var shard = new Option<int>("--shard") { Description = "The shard this run writes, 0 .. --num-shards - 1.", DefaultValueFactory = _ => 0 };
         var maxErrors = new Option<int>("--max-errors") { Description = "Unreadable files tolerated before the run fails (-1: no limit).", DefaultValueFactory = _ => 100 };
@@ -95,7 +96,7 @@ internal static class TokenizeCommand
                     return new ModelBatchEncoder(loaded, name, devices[i], new WindowedEncoder(loaded, record.WindowSeconds, record.WindowContextSeconds));
                 }))],
                 IsWindowed = windows.IsWindowed,
-                BatchSize = context.Get(batchSize),
+                BatchSize = context.Parse.GetValue(batchSize) ?? (devices.All(d => d.type == TorchSharp.DeviceType.CUDA) ? 8 : 1),
                 MaxBatchSamples = (long)first.Config.SampleRate * 240,
                 DecodeThreads = context.Get(decodeThreads),
                 MaxErrors = context.Get(maxErrors),
