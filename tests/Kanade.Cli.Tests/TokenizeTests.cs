@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Kanade.Cli.Tokenize;
+using Kanade.MLNet;
 using Kanade.Tests;
 using static TorchSharp.torch;
 
@@ -31,8 +32,8 @@ public sealed class TokenizeTests
             TensorAssert.Identical(tensor(row.GlobalEmbedding), expected.GlobalEmbedding!, row.AudioId + " global embedding");
             Assert.AreEqual(row.Tokens.Length, row.NumTokens);
             var info = AudioFile.Info(file);
-            Assert.AreEqual(info.SampleRate, row.SampleRate, row.AudioId);
-            Assert.AreEqual(info.DurationSeconds, row.DurationSeconds, 1e-12, row.AudioId);
+            Assert.AreEqual(info.SampleRate, row.SampleRate!.Value, row.AudioId);
+            Assert.AreEqual(info.DurationSeconds, row.DurationSeconds!.Value, 1e-12, row.AudioId);
         }
         var summary = Summary(output);
         Assert.AreEqual(("complete", 6L, 0L, rows.Sum(r => (long)r.NumTokens)), (summary.Status, summary.Files, summary.Errors, summary.Tokens));
@@ -59,17 +60,23 @@ public sealed class TokenizeTests
     }
 
     [TestMethod]
-    public void PartMetadataDescribesTheModel()
+    public void PartsAreKanadeTokenFilesWithTheModelsMetadata()
     {
         using var corpus = new TokenizeCorpus();
         string output = corpus.Output();
         CliHarness.Run(corpus.Args(output)).Expect(0);
-        var (_, metadata) = ParquetTokenPartWriter.ReadPartWithMetadata(Path.Combine(output, "part-00000.parquet"));
-        Assert.AreEqual("12.5", metadata["kanade.token_rate"]);
-        Assert.AreEqual("12800", metadata["kanade.vocabulary_size"]);
-        Assert.AreEqual("8,8,8,5,5", metadata["kanade.fsq_levels"]);
-        Assert.AreEqual(Model.GlobalDim.ToString(), metadata["kanade.global_dim"]);
-        Assert.AreEqual("model.yaml", metadata["kanade.model_config"]);
+        var metadata = KanadeParquet.ReadMetadata(Path.Combine(output, "part-00000.parquet"));
+        Assert.AreEqual(12.5, metadata.TokenRate);
+        Assert.AreEqual(12800, metadata.VocabularySize);
+        CollectionAssert.AreEqual(new[] { 8, 8, 8, 5, 5 }, metadata.FsqLevels.ToArray());
+        Assert.AreEqual(Model.GlobalDim, metadata.GlobalDim);
+        Assert.AreEqual("model", metadata.ModelConfig);
+        Assert.AreEqual(64, metadata.WeightsSha256.Length);
+        // The ML.NET reader sees every row.
+        var view = KanadeParquet.Load(new Microsoft.ML.MLContext(1), output);
+        long count = 0;
+        using (var cursor = view.GetRowCursor(view.Schema)) while (cursor.MoveNext()) count++;
+        Assert.AreEqual(6L, count);
     }
 
     [TestMethod]

@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Reflection;
 using Kanade.Cli.LongAudio;
 using Kanade.Cli.Infrastructure;
 using Kanade.Cli.Tokenize;
+using Kanade.MLNet;
 
 namespace Kanade.Cli.Commands;
 
@@ -55,7 +55,6 @@ internal static class TokenizeCommand
             var deviceNames = DeviceSpec.Split(context.Get(device));
             var devices = deviceNames.Select(DeviceSpec.Resolve).ToList();
             var plan = new PartPlan(corpus.Items.Count, context.Get(rowsPerPart), context.Get(numShards), context.Get(shard));
-            var writer = new ParquetTokenPartWriter();
             var weights = new[] { context.Parse.GetValue(model.Weights), context.Parse.GetValue(model.SslWeights) }.OfType<string>().ToList();
             var record = new JobRecord
             {
@@ -74,7 +73,12 @@ internal static class TokenizeCommand
             var first = model.Load(context, devices[0]);
             bool firstTaken = false;
             var windows = new WindowedEncoder(first, record.WindowSeconds, record.WindowContextSeconds);
-            var metadata = Metadata(first, configPath, record);
+            var writer = new ParquetTokenPartWriter(KanadeParquetMetadata.FromModel(first) with
+            {
+                ModelConfig = Path.GetFileNameWithoutExtension(configPath),
+                ModelConfigSha256 = record.ConfigSha256,
+                WeightsSha256 = record.Weights,
+            });
             var job = new TokenizeJob
             {
                 Corpus = corpus,
@@ -82,7 +86,6 @@ internal static class TokenizeCommand
                 Store = new OutputStore(context.Get(output), plan, writer.Extension),
                 Record = record,
                 Writer = writer,
-                Metadata = metadata,
                 Audio = new FileAudioSource(first.Config.SampleRate, first.MinimumSamples),
                 Encoders = [.. deviceNames.Select((name, i) => (Func<IBatchEncoder>)(() =>
                 {
@@ -123,20 +126,6 @@ internal static class TokenizeCommand
         });
         return command;
     }
-
-    static Dictionary<string, string> Metadata(KanadeModel model, string configPath, JobRecord record) => new()
-    {
-        ["kanade.model_config"] = Path.GetFileName(configPath),
-        ["kanade.model_config_sha256"] = record.ConfigSha256,
-        ["kanade.weights_sha256"] = record.Weights,
-        ["kanade.token_rate"] = model.TokenRate.ToString("R", CultureInfo.InvariantCulture),
-        ["kanade.vocabulary_size"] = model.VocabularySize.ToString(CultureInfo.InvariantCulture),
-        ["kanade.fsq_levels"] = string.Join(",", model.Definition.LocalQuantizer.Levels),
-        ["kanade.global_dim"] = model.GlobalDim.ToString(CultureInfo.InvariantCulture),
-        ["kanade.sample_rate"] = model.Config.SampleRate.ToString(CultureInfo.InvariantCulture),
-        ["kanade.window_seconds"] = record.WindowSeconds.ToString("R", CultureInfo.InvariantCulture),
-        ["kanade.version"] = typeof(KanadeModel).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "",
-    };
 
     internal static Option<int> Positive(Option<int> option)
     {

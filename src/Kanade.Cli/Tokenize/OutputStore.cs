@@ -112,10 +112,10 @@ internal sealed class OutputStore
     }
 
     /// <summary>Writes a part and then its record, each under a temporary name renamed into place.</summary>
-    public void Commit(int part, IReadOnlyList<TokenRow> rows, PartRecord record, ITokenPartWriter writer, IReadOnlyDictionary<string, string> metadata)
+    public void Commit(int part, IReadOnlyList<TokenRow> rows, PartRecord record, ITokenPartWriter writer)
     {
         string path = PartPath(part);
-        if (rows.Count > 0) WriteAtomically(path, temporary => writer.WritePart(temporary, rows, metadata));
+        if (rows.Count > 0) WriteAtomically(path, temporary => writer.WritePart(temporary, rows));
         else File.Delete(path);
         WriteJson(RecordPath(part), record);
     }

@@ -1,22 +1,23 @@
+using Kanade.MLNet;
 using Parquet.Serialization;
 
 namespace Kanade.Cli.Tokenize;
 
 /// <summary>
-/// The minimal Parquet writer behind <see cref="ITokenPartWriter"/> (Parquet.Net's serializer, one row group per
-/// part, Snappy), until the ML.NET pipeline's <c>KanadeParquet</c> lands on main.
+/// Token parts through the ML.NET pipeline's <see cref="KanadeParquetWriter"/> (the schema and key-value metadata
+/// every Kanade token reader expects: <see cref="KanadeParquet.Load"/>, the hyparquet check); errors.parquet
+/// (audio_id, path, reason) through Parquet.Net's serializer.
 /// </summary>
-internal sealed class ParquetTokenPartWriter : ITokenPartWriter
+internal sealed class ParquetTokenPartWriter(KanadeParquetMetadata metadata) : ITokenPartWriter
 {
+    readonly KanadeParquetWriter writer = new(metadata);
+
     /// <inheritdoc/>
     public string Extension => ".parquet";
 
     /// <inheritdoc/>
-    public void WritePart(string path, IReadOnlyList<TokenRow> rows, IReadOnlyDictionary<string, string> metadata)
-    {
-        using var stream = File.Create(path);
-        ParquetSerializer.SerializeAsync(rows, stream, null, metadata).GetAwaiter().GetResult();
-    }
+    public void WritePart(string path, IReadOnlyList<TokenRow> rows) =>
+        writer.WritePart(path, rows.Select(r => new KanadeTokenRow(r.AudioId, r.Path, r.Tokens, r.GlobalEmbedding, r.DurationSeconds, r.SampleRate)));
 
     /// <inheritdoc/>
     public void WriteErrors(string path, IReadOnlyList<ErrorRow> rows)
@@ -25,7 +26,7 @@ internal sealed class ParquetTokenPartWriter : ITokenPartWriter
         ParquetSerializer.SerializeAsync(rows, stream).GetAwaiter().GetResult();
     }
 
-    /// <summary>Reads a part back (tests, resume checks).</summary>
+    /// <summary>Reads a part back (tests, checks).</summary>
     public static IList<TokenRow> ReadPart(string path) => ReadPartWithMetadata(path).Rows;
 
     /// <summary>Reads a part and its file-level metadata.</summary>

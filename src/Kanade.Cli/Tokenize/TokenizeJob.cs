@@ -10,7 +10,6 @@ internal sealed class TokenizeJob
     public required OutputStore Store { get; init; }
     public required JobRecord Record { get; init; }
     public required ITokenPartWriter Writer { get; init; }
-    public required IReadOnlyDictionary<string, string> Metadata { get; init; }
     public required IAudioSource Audio { get; init; }
     /// <summary>One factory per device; each worker builds its encoder on its own thread.</summary>
     public required IReadOnlyList<Func<IBatchEncoder>> Encoders { get; init; }

@@ -233,11 +233,11 @@ internal sealed class TokenizeRunner(TokenizeJob job)
         {
             Part = part,
             Rows = rows.Count,
-            AudioSeconds = rows.Sum(r => r.DurationSeconds),
+            AudioSeconds = rows.Sum(r => r.DurationSeconds ?? 0),
             Tokens = rows.Sum(r => (long)r.NumTokens),
             Errors = [.. ordered.Where(r => r.Error is not null).Select(r => new ErrorRow { AudioId = r.Item.AudioId, Path = r.Item.Path, Reason = r.Error! })],
         };
-        job.Store.Commit(part, rows, record, job.Writer, job.Metadata);
+        job.Store.Commit(part, rows, record, job.Writer);
         return record;
     }
 
