@@ -38,7 +38,7 @@ public sealed partial class KanadeModel
         long[] frameCounts = frames!.to(ScalarType.Int64).cpu().data<long>().ToArray();
 
         Tensor? quantized = null, indices = null, globals = null;
-        if (returnContent) (quantized, indices, _, _) = ForwardContent(local, valid);
+        if (returnContent) (quantized, indices, _, _) = ForwardContent(local, valid, reconstructFeatures: false);
         if (returnGlobal) globals = ForwardGlobal(global, valid);
 
         var results = new KanadeFeatures[waveforms.Count];

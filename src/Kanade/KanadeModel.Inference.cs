@@ -23,7 +23,7 @@ public sealed partial class KanadeModel
         Tensor? indices = null, embedding = null, globalEmbedding = null;
         if (returnContent)
         {
-            var (quantized, ids, _, _) = ForwardContent(local);
+            var (quantized, ids, _, _) = ForwardContent(local, reconstructFeatures: false);
             embedding = quantized.squeeze(0).MoveToOuterDisposeScope();  // (1, T, D) -> (T, D)
             indices = ids.squeeze(0).MoveToOuterDisposeScope();          // (1, T) -> (T,)
         }

@@ -67,7 +67,8 @@ public sealed partial class KanadeModel
     /// </summary>
     /// <param name="localSslFeatures">(B, T, C) normalised local SSL features.</param>
     /// <param name="validFrames">(B, T) boolean for padded batches, or null.</param>
-    public (Tensor Quantized, Tensor Indices, Tensor? SslReconstruction, Tensor Perplexity) ForwardContent(Tensor localSslFeatures, Tensor? validFrames = null)
+    /// <param name="reconstructFeatures">Run the feature decoder (training); inference passes false and skips it.</param>
+    public (Tensor Quantized, Tensor Indices, Tensor? SslReconstruction, Tensor Perplexity) ForwardContent(Tensor localSslFeatures, Tensor? validFrames = null, bool reconstructFeatures = true)
     {
         using var scope = NewDisposeScope();
         var encoded = local_encoder.forward(ToBranch(localSslFeatures), null, validFrames);
@@ -82,7 +83,7 @@ public sealed partial class KanadeModel
         Tensor? reconstruction = null;
         var (quantized, indices) = local_quantizer.Encode(ToFloat32(encoded)); // FSQ bounds and rounds in float32
         var perplexity = tensor(0.0f, device: encoded.device);
-        if (feature_decoder is not null)
+        if (feature_decoder is not null && reconstructFeatures)
         {
             perplexity = FiniteScalarQuantizer.Perplexity(indices);
             var latent = quantized;
