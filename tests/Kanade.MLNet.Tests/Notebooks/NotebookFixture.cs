@@ -31,6 +31,7 @@ internal static partial class NotebookFixture
     {
         ["KANADE_NOTEBOOK_MODEL"] = Tiny12ModelFolder(folder),
         ["KANADE_NOTEBOOK_VOCODER"] = Fixtures.Path("tiny12"),
+        ["KANADE_NOTEBOOK_TRAIN_CONFIG"] = Fixtures.Path("tiny12", "train.yaml"),
         ["HF_HUB_OFFLINE"] = "1",
     };
 
