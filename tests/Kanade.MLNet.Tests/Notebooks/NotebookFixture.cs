@@ -26,9 +26,14 @@ internal static partial class NotebookFixture
         return model;
     }
 
-    /// <summary>The environment that points a notebook's model cell at tiny12 and its Vocos, with the hub offline.</summary>
+    /// <summary>
+    /// The environment that points a notebook's model cell at tiny12, its Vocos and training YAML, with the hub offline
+    /// and the temporary folder (where the notebooks write their outputs) inside <paramref name="folder"/>, so that runs
+    /// side by side do not share files.
+    /// </summary>
     public static Dictionary<string, string?> Tiny12Environment(string folder) => new()
     {
+        ["TMPDIR"] = Directory.CreateDirectory(Path.Combine(folder, "tmp")).FullName,
         ["KANADE_NOTEBOOK_MODEL"] = Tiny12ModelFolder(folder),
         ["KANADE_NOTEBOOK_VOCODER"] = Fixtures.Path("tiny12"),
         ["KANADE_NOTEBOOK_TRAIN_CONFIG"] = Fixtures.Path("tiny12", "train.yaml"),

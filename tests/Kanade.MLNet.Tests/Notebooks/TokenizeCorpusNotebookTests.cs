@@ -22,7 +22,6 @@ public sealed class TokenizeCorpusNotebookTests
     [ClassCleanup]
     public static void Cleanup()
     {
-        if (run is not null && Directory.Exists(run.Variable<string>("outputFolder"))) Directory.Delete(run.Variable<string>("outputFolder"), recursive: true);
         run?.Dispose();
         folder?.Dispose();
     }

@@ -23,7 +23,6 @@ public sealed class TrainNotebookTests
     [ClassCleanup]
     public static void Cleanup()
     {
-        if (run is not null && Directory.Exists(run.Variable<string>("outputFolder"))) Directory.Delete(run.Variable<string>("outputFolder"), recursive: true);
         run?.Dispose();
         folder?.Dispose();
     }
