@@ -11,5 +11,6 @@ internal static class BenchCommand
         BenchEncodeCommand.Create(environment),
         BenchTokenizeCommand.Create(environment),
         BenchLongAudioCommand.Create(environment),
+        BenchModelCommand.Create(environment),
     };
 }

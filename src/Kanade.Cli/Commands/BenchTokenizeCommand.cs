@@ -24,8 +24,10 @@ internal static class BenchTokenizeCommand
         var seconds = new Option<double>("--seconds") { Description = "Mean file length (lengths spread from half to one and a half times it).", DefaultValueFactory = _ => 10 };
         var batchSize = TokenizeCommand.Positive(new Option<int>("--batch-size", "-b") { Description = "As for tokenize.", DefaultValueFactory = _ => 1 });
         var decodeThreads = TokenizeCommand.Positive(new Option<int>("--decode-threads") { Description = "As for tokenize.", DefaultValueFactory = _ => Math.Max(1, Environment.ProcessorCount / 2) });
+        var repeat = TokenizeCommand.Positive(new Option<int>("--repeat") { Description = "List the corpus this many times in a manifest (distinct ids), for long runs without writing more audio.", DefaultValueFactory = _ => 1 });
+        var maxBatchSeconds = new Option<double?>("--max-batch-seconds") { Description = "As for tokenize.", HelpName = "SECONDS" };
         var keep = new Option<string?>("--work-dir") { Description = "Folder for the corpus and output (default: a temporary folder, deleted after).", HelpName = "DIR" };
-        var command = new Command("tokenize", "Audio hours per hour and peak RSS of 'kanade tokenize' on a synthetic corpus.") { device, files, seconds, batchSize, decodeThreads, keep };
+        var command = new Command("tokenize", "Audio hours per hour and peak RSS of 'kanade tokenize' on a synthetic corpus.") { device, files, seconds, batchSize, decodeThreads, repeat, maxBatchSeconds, keep };
         model.AddTo(command);
         CommandRunner.SetBody(command, environment, context =>
         {
@@ -35,7 +37,8 @@ internal static class BenchTokenizeCommand
             try
             {
                 string corpus = Path.Combine(work, "corpus"), output = Path.Combine(work, "tokens");
-                double audioSeconds = WriteCorpus(corpus, context.Get(files), context.Get(seconds));
+                double audioSeconds = WriteCorpus(corpus, context.Get(files), context.Get(seconds)) * context.Get(repeat);
+                string input = context.Get(repeat) == 1 ? corpus : WriteRepeatedManifest(corpus, context.Get(repeat));
                 string config = context.Get(model.Config);
                 string? weights = context.Parse.GetValue(model.Weights), ssl = context.Parse.GetValue(model.SslWeights);
                 if (weights is null)
@@ -44,8 +47,10 @@ internal static class BenchTokenizeCommand
                     using var random = new KanadeModel(ModelConfigLoader.Load(config));
                     SafeTensors.Save(weights, random.state_dict().ToDictionary(e => e.Key, e => e.Value));
                 }
-                List<string> args = ["tokenize", "--config", config, "--weights", weights, "--input", corpus, "--output", output, "--overwrite",
-                    "--device", context.Get(device), "--batch-size", I(context.Get(batchSize)), "--decode-threads", I(context.Get(decodeThreads))];
+                List<string> args = ["tokenize", "--config", config, "--weights", weights, "--input", input, "--output", output, "--overwrite",
+                    "--device", context.Get(device), "--batch-size", I(context.Get(batchSize)), "--decode-threads", I(context.Get(decodeThreads)),
+                    "--precision", context.Get(model.Precision)];
+                if (context.Parse.GetValue(maxBatchSeconds) is double limit) args.AddRange(["--max-batch-seconds", limit.ToString(CultureInfo.InvariantCulture)]);
                 if (ssl is not null) args.AddRange(["--ssl-weights", ssl]);
                 var captured = new StringWriter();
                 int code = 0;
@@ -84,6 +89,22 @@ internal static class BenchTokenizeCommand
             total += seconds;
         }
         return total;
+    }
+
+    /// <summary>A dump-dataset style manifest naming every file of <paramref name="corpus"/> <paramref name="times"/> times.</summary>
+    static string WriteRepeatedManifest(string corpus, int times)
+    {
+        string manifest = Path.Combine(corpus, "repeated.csv");
+        var files = Directory.GetFiles(corpus, "*.wav").Order(StringComparer.Ordinal).ToArray();
+        using var writer = new StreamWriter(manifest);
+        writer.WriteLine("audio_id,path,length,sample_rate");
+        for (int r = 0; r < times; r++)
+            foreach (string file in files)
+            {
+                var info = AudioFile.Info(file);
+                writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{Path.GetFileNameWithoutExtension(file)}_{r},{Path.GetFileName(file)},{info.Frames},{info.SampleRate}"));
+            }
+        return manifest;
     }
 
     static string I(int value) => value.ToString(CultureInfo.InvariantCulture);

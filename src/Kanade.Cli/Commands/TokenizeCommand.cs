@@ -21,7 +21,9 @@ internal static class TokenizeCommand
         var audioRoot = new Option<string?>("--audio-root") { Description = "Folder manifest paths are relative to (default: the manifest's folder).", HelpName = "DIR" };
         var output = new Option<string>("--output", "-o") { Description = "Output folder: part-NNNNN.parquet, errors.parquet, summary.json, _SUCCESS.", Required = true, HelpName = "OUTDIR" };
         var device = DeviceSpec.CreateListOption();
-        var batchSize = new Option<int?>("--batch-size", "-b") { Description = "Utterances per batch on a device (length-bucketed); default 8 on CUDA, 1 on the CPU, where padded batches cost more than they save." };
+        var batchSize = new Option<int?>("--batch-size", "-b") { Description = "Utterances per batch on a device (length-bucketed); default 64 on CUDA, 1 on the CPU, where padded batches cost more than they save." };
+        var maxBatchSeconds = new Option<double?>("--max-batch-seconds") { Description = "Most audio (padded) in one batch; default 1280 s on CUDA, 240 s on the CPU.", HelpName = "SECONDS" };
+        maxBatchSeconds.Validators.Add(r => { if (r.GetValueOrDefault<double?>() is <= 0) r.AddError($"--max-batch-seconds must be positive, got {r.GetValueOrDefault<double?>()}."); });
         batchSize.Validators.Add(r => { if (r.GetValueOrDefault<int?>() is < 1) r.AddError($"--batch-size must be at least 1, got {r.GetValueOrDefault<int?>()}."); });
         var numShards = Positive(new Option<int>("--num-shards") { Description = "Split the corpus into this many shards (whole parts each); run each with its --shard.", DefaultValueFactory = _ => 1 });
         var shard = new Option<int>("--shard") { Description = "The shard this run writes, 0 .. --num-shards - 1.", DefaultValueFactory = _ => 0 };
@@ -34,7 +36,7 @@ internal static class TokenizeCommand
 
         var command = new Command("tokenize", "Tokenize a corpus to Parquet part files (resumable, shardable, several devices).");
         model.AddTo(command);
-        foreach (Option option in new Option[] { input, pattern, audioRoot, output, device, batchSize, numShards, shard, maxErrors, rowsPerPart, overwrite, decodeThreads })
+        foreach (Option option in new Option[] { input, pattern, audioRoot, output, device, batchSize, maxBatchSeconds, numShards, shard, maxErrors, rowsPerPart, overwrite, decodeThreads })
             command.Add(option);
         window.AddTo(command);
 
@@ -66,11 +68,13 @@ internal static class TokenizeCommand
                 Weights = string.Join(",", weights.Select(FileHash.Sha256)),
                 WindowSeconds = context.Get(windowSeconds),
                 WindowContextSeconds = context.Get(contextSeconds),
+                Precision = PrecisionOption.Resolve(context.Get(model.Precision), devices[0]),
             };
 
             // The first device's model is loaded here, so a bad checkpoint fails before any work starts; it also gives
             // the figures the metadata and the windowing need. The other devices load theirs on their worker threads.
             var first = model.Load(context, devices[0]);
+            bool onGpu = devices.All(d => d.type == TorchSharp.DeviceType.CUDA);
             bool firstTaken = false;
             var windows = new WindowedEncoder(first, record.WindowSeconds, record.WindowContextSeconds);
             var writer = new ParquetTokenPartWriter(KanadeParquetMetadata.FromModel(first) with
@@ -99,8 +103,8 @@ internal static class TokenizeCommand
                     return new ModelBatchEncoder(loaded, name, devices[i], new WindowedEncoder(loaded, record.WindowSeconds, record.WindowContextSeconds));
                 }))],
                 IsWindowed = windows.IsWindowed,
-                BatchSize = context.Parse.GetValue(batchSize) ?? (devices.All(d => d.type == TorchSharp.DeviceType.CUDA) ? 8 : 1),
-                MaxBatchSamples = (long)first.Config.SampleRate * 240,
+                BatchSize = context.Parse.GetValue(batchSize) ?? (onGpu ? 64 : 1),
+                MaxBatchSamples = (long)(first.Config.SampleRate * (context.Parse.GetValue(maxBatchSeconds) ?? (onGpu ? 1280 : 240))),
                 DecodeThreads = context.Get(decodeThreads),
                 MaxErrors = context.Get(maxErrors),
                 Overwrite = context.Get(overwrite),

@@ -29,6 +29,9 @@ internal sealed class ModelOptions
         HelpName = "FILE",
     };
 
+    /// <summary>Inference precision (<see cref="PrecisionOption"/>).</summary>
+    public Option<string> Precision { get; } = PrecisionOption.Create();
+
     /// <param name="weightsRequired">False where random weights make sense (bench, info).</param>
     public ModelOptions(bool weightsRequired = true)
     {
@@ -48,6 +51,7 @@ internal sealed class ModelOptions
         command.Add(Config);
         command.Add(Weights);
         command.Add(SslWeights);
+        command.Add(Precision);
     }
 
     /// <summary>Fails naming the option when a given file is missing.</summary>
@@ -71,6 +75,7 @@ internal sealed class ModelOptions
         {
             if (weights is not null) model.LoadWeights(weights, ssl);
             if (device.type != DeviceType.CPU) model.to(device);
+            PrecisionOption.Apply(model, context.Get(Precision), device);
             return model;
         }
         catch

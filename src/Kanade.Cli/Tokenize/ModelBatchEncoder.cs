@@ -35,7 +35,8 @@ internal sealed class ModelBatchEncoder(KanadeModel model, string device, Device
     IReadOnlyList<EncodeResult> EncodeTogether(IReadOnlyList<Tensor> waveforms)
     {
         using var scope = NewDisposeScope();
-        var features = model.EncodeBatch([.. waveforms.Select(w => w.to(torchDevice))]);
+        // CPU waveforms go in as they are: EncodeBatch pads them where they are and crosses to the device in one copy.
+        var features = model.EncodeBatch(waveforms);
         try
         {
             return [.. features.Select(f => Result(f))];

@@ -27,6 +27,7 @@ internal sealed record JobRecord
     [JsonPropertyName("weights")] public string Weights { get; init; } = "";
     [JsonPropertyName("window_seconds")] public double WindowSeconds { get; init; }
     [JsonPropertyName("window_context_seconds")] public double WindowContextSeconds { get; init; }
+    [JsonPropertyName("precision")] public string Precision { get; init; } = "fp32";
 }
 
 /// <summary>The JSON summary of a run (<c>summary.json</c>).</summary>
