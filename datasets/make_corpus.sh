@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the small synthetic speech corpus that the tests, the README and the notebooks train on: espeak-ng voices
-# reading varied English sentences, resampled by sox to 24 kHz 16-bit mono WAV, plus the manifests the training
+# reading varied English sentences over a faint noise floor, as 24 kHz 16-bit mono WAV (sox), plus the manifests the training
 # configs read (audio_id,path,length,sample_rate, as kanade dump-dataset writes them).
 #
 #   datasets/make_corpus.sh [OUTPUT_DIR]     (default: datasets/espeak)
@@ -54,8 +54,13 @@ for i in "${!sentences[@]}"; do
   read -r voice speed pitch <<< "${voices[$(( i % ${#voices[@]} ))]}"
   id="$(printf 'utt%02d' "$i")"
   espeak-ng -v "$voice" -s "$speed" -p "$pitch" -w "$tmp/$id.wav" "${sentences[$i]}"
-  # 24 kHz mono 16-bit, 1 dB of headroom (resampling overshoots), leading and trailing silence cut.
-  sox -R -D "$tmp/$id.wav" -r 24000 -c 1 -b 16 "$out/wav/$id.wav" gain -1 silence 1 0.02 0.5% reverse silence 1 0.02 0.5% reverse
+  # 24 kHz mono, 1 dB of headroom (resampling overshoots), leading and trailing silence cut.
+  sox -R -D "$tmp/$id.wav" -r 24000 -c 1 -b 16 "$tmp/$id.trim.wav" gain -1 silence 1 0.02 0.5% reverse silence 1 0.02 0.5% reverse
+  # A pink-noise floor about 50 dB down, as a microphone has: espeak-ng's digital silence would give log-mel values of
+  # log(1e-7) = -16 that no recording has. sox's generator is seeded in repeatable mode (-R).
+  seconds="$(soxi -D "$tmp/$id.trim.wav")"
+  sox -R -D -n -r 24000 -c 1 -b 16 "$tmp/$id.noise.wav" synth "$seconds" pinknoise vol 0.003
+  sox -R -D -m "$tmp/$id.trim.wav" "$tmp/$id.noise.wav" -b 16 "$out/wav/$id.wav"
   frames="$(soxi -s "$out/wav/$id.wav")"
   manifest="$out/train.csv"
   (( i >= 20 )) && manifest="$out/val.csv"

@@ -252,7 +252,13 @@ public sealed partial class KanadeTrainingPipeline
     void SnapshotDiscriminator()
     {
         var source = computeDiscriminator!;
-        discriminatorSnapshot ??= CopyOf(source, () => new SpectrogramDiscriminator(source.Options));
+        if (discriminatorSnapshot is null)
+        {
+            // Step was given several micro-batches although accumulate_grad_batches is 1: keep the generator untouched.
+            byte[] generator = TrainingRandom.CpuState();
+            discriminatorSnapshot = CopyOf(source, () => new SpectrogramDiscriminator(source.Options), ComputeType);
+            TrainingRandom.RestoreCpuState(generator);
+        }
         discriminatorSnapshot.eval();
         using var _ = no_grad();
         CopyState(source, discriminatorSnapshot);

@@ -87,6 +87,11 @@ public sealed partial class KanadeTrainingPipeline : IDisposable
                 computeDiscriminator = Discriminator;
             }
 
+            // Built here, not on first use: a module's initialisation draws from the generator, and a resumed run must
+            // draw what the uninterrupted one drew (only accumulated GAN steps use it).
+            if (UseDiscriminator && config.Trainer.AccumulateGradBatches > 1)
+                discriminatorSnapshot = CopyOf(computeDiscriminator!, () => new SpectrogramDiscriminator(Discriminator!.Options), ComputeType);
+
             generatorParameters = [.. Model.parameters().Where(p => p.requires_grad)];
             var betas = settings.Betas;
             GeneratorOptimizer = optim.AdamW(generatorParameters, settings.Lr, betas[0], betas[1], weight_decay: settings.WeightDecay);
@@ -178,8 +183,8 @@ public sealed partial class KanadeTrainingPipeline : IDisposable
             parameter.requires_grad = !frozen.Any(prefix => name.StartsWith(prefix, StringComparison.Ordinal));
     }
 
-    // A second module of the same architecture holding the master's weights in bfloat16 (the compute copy).
-    static T CopyOf<T>(T master, Func<T> create) where T : nn.Module
+    // A second module of the same architecture holding the master's weights in `dtype` (the compute copy).
+    static T CopyOf<T>(T master, Func<T> create, ScalarType dtype = ScalarType.BFloat16) where T : nn.Module
     {
         var copy = create();
         using (no_grad())
@@ -189,7 +194,7 @@ public sealed partial class KanadeTrainingPipeline : IDisposable
         }
         var device = master.parameters().First().device;
         copy.to(device);
-        copy.to(ScalarType.BFloat16);
+        if (dtype != ScalarType.Float32) copy.to(dtype);
         return copy;
     }
 
