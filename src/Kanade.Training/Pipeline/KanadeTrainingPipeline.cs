@@ -44,9 +44,10 @@ public sealed partial class KanadeTrainingPipeline : IDisposable
         Device = options.Device ?? CPU;
         StepCounting = options.StepCounting;
         Precision = options.Precision ?? PrecisionModes.Parse(config.Trainer.Precision);
-        // bf16 compute pays off on tensor cores; libtorch's CPU kernels gain little from it, so the CPU stays float32.
-        if (Precision != PrecisionMode.Float32 && Device.type != DeviceType.CUDA) Precision = PrecisionMode.Float32;
-        if (Precision != PrecisionMode.Float32)
+        // bf16 compute pays off on tensor cores; libtorch's CPU kernels gain little from it, so a YAML's bf16-mixed runs
+        // float32 on the CPU (an explicit TrainingPipelineOptions.Precision is honoured, e.g. to test the path).
+        if (options.Precision is null && Precision != PrecisionMode.Float32 && Device.type != DeviceType.CUDA) Precision = PrecisionMode.Float32;
+        if (Precision != PrecisionMode.Float32 && Device.type == DeviceType.CUDA)
         {
             // What the reference's torch.set_float32_matmul_precision("high") asks of float32 products (process-wide).
             backends.cuda.matmul.allow_tf32 = true;
@@ -146,7 +147,7 @@ public sealed partial class KanadeTrainingPipeline : IDisposable
     public bool UseDiscriminator { get; }
     /// <summary>Device of everything.</summary>
     public Device Device { get; }
-    /// <summary>Arithmetic in effect (bf16-mixed and tf32 fall back to float32 on the CPU).</summary>
+    /// <summary>Arithmetic in effect (a YAML's bf16-mixed or tf32 falls back to float32 on the CPU).</summary>
     public PrecisionMode Precision { get; }
     /// <summary>What <see cref="GlobalStep"/> counts.</summary>
     public StepCounting StepCounting { get; }

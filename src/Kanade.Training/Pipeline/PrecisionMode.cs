@@ -18,7 +18,7 @@ public enum PrecisionMode
     /// <c>bf16-mixed</c>: the generator and discriminator run forward and backward in a bfloat16 copy; the float32
     /// master weights, their gradients (each micro-batch's bfloat16 gradient is added into a float32 one), gradient
     /// clipping, AdamW and its moments stay float32, and so do the mel target, the mel transform and every loss.
-    /// CUDA only (on the CPU it falls back to <see cref="Float32"/>); TF32 is enabled alongside.
+    /// Meant for CUDA (TF32 is enabled alongside); a YAML's <c>bf16-mixed</c> runs <see cref="Float32"/> on the CPU.
     /// </summary>
     Bf16Mixed,
 }

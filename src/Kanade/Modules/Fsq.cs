@@ -51,7 +51,9 @@ public sealed class Fsq : nn.Module<Tensor, (Tensor Codes, Tensor Indices)>
         var bounded = Bound(z);
         var rounded = bounded + (bounded.round() - bounded).detach();
         var halfWidth = Levels_.div(2, RoundingMode.floor);
-        return (rounded / halfWidth).MoveToOuterDisposeScope();
+        // The bound runs in float32 (the level buffers promote it); the codes (k / half-width, exact in bfloat16) return
+        // in z's dtype so a bfloat16 model stays bfloat16.
+        return (rounded / halfWidth).to(z.dtype).MoveToOuterDisposeScope();
     }
 
     /// <summary>Codes (..., d) -> indices (...) (int64), through float64 as the reference does.</summary>
