@@ -28,6 +28,21 @@ public static class TrainingConfigLoader
     public static KanadeTrainingConfig Load(string path, IEnumerable<string> overrideArguments) =>
         Load(path, ConfigOverrides.Parse(overrideArguments));
 
+    /// <summary>
+    /// As <see cref="Load(string, ConfigOverrides?)"/>, also returning the YAML with the overrides written in (what the run
+    /// used; <c>kanade fit</c> keeps it in the run folder and in checkpoints, as LightningCLI saves its config.yaml).
+    /// </summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="ConfigException">The YAML does not fit the schema, or a value is out of range.</exception>
+    public static (KanadeTrainingConfig Config, string EffectiveYaml) LoadEffective(string path, ConfigOverrides? overrides = null)
+    {
+        var document = ConfigDocument.Load(path);
+        var config = Read(document, overrides);
+        var text = new StringWriter();
+        new YamlStream(new YamlDocument(document.Root)).Save(text, assignAnchors: false);
+        return (config, text.ToString().TrimEnd().TrimEnd('.').TrimEnd() + "\n");
+    }
+
     /// <summary>Binds a parsed document (after writing <paramref name="overrides"/> into it).</summary>
     /// <exception cref="ConfigException">As <see cref="Load(string, ConfigOverrides?)"/>.</exception>
     public static KanadeTrainingConfig Read(ConfigDocument document, ConfigOverrides? overrides = null)

@@ -74,6 +74,7 @@ public sealed class KanadeTrainer
             TotalSteps = totalSteps,
             LoadCheckpoint = resume is null,
         });
+        if (resume is null) RequireSslWeights(pipeline);
         string logDirectory = NextVersionDirectory();
         using var writer = new TensorBoardWriter(logDirectory);
         if (options.ConfigYaml is { } yaml) File.WriteAllText(Path.Combine(logDirectory, "config.yaml"), yaml);
@@ -275,11 +276,9 @@ public sealed class KanadeTrainer
         });
         try
         {
-            if (checkpoint is not null)
-            {
-                if (PipelineWeights.IsTrainingCheckpoint(checkpoint) && trainer.MaxSteps > 0) pipeline.LoadCheckpoint(checkpoint);
-                else pipeline.LoadWeights(checkpoint);
-            }
+            // Weights only: evaluation needs no optimizer or schedule (whose length may differ from this config's).
+            if (checkpoint is not null) pipeline.LoadWeights(checkpoint);
+            RequireSslWeights(pipeline);
             return pipeline;
         }
         catch
@@ -287,6 +286,14 @@ public sealed class KanadeTrainer
             pipeline.Dispose();
             throw;
         }
+    }
+
+    static void RequireSslWeights(KanadeTrainingPipeline pipeline)
+    {
+        if (!pipeline.SslWeightsLoaded)
+            throw new InvalidOperationException(
+                $"The frozen SSL model ({pipeline.Config.Model.SslFeatureExtractor.ModelName}) has no weights: pass them with --ssl-weights " +
+                "(FitOptions.SslWeightsPath), or start from a checkpoint that holds ssl_feature_extractor.model.* tensors.");
     }
 
     /// <summary>Batch-size-weighted means of the losses over the split; logs them, and mel images / audio of the first items.</summary>

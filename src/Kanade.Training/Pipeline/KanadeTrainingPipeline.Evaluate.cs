@@ -17,7 +17,7 @@ public sealed partial class KanadeTrainingPipeline
     {
         ObjectDisposedException.ThrowIf(disposed, this);
         CheckBatch(batch, nameof(batch), requireAudioLength: false);
-        if (!SslWeightsLoaded)
+        if (!SslWeightsLoaded && !allowRandomSsl)
             throw new InvalidOperationException("The SSL model still has random weights: give its weights or load a checkpoint that holds them.");
         using var _ = no_grad();
         using var scope = NewDisposeScope();
@@ -46,7 +46,7 @@ public sealed partial class KanadeTrainingPipeline
         ObjectDisposedException.ThrowIf(disposed, this);
         CheckBatch(batch, nameof(batch), requireAudioLength: false);
         if (!settings.TrainMel) throw new InvalidOperationException("pipeline_config.train_mel is false: the pipeline generates no mel spectrograms.");
-        if (!SslWeightsLoaded)
+        if (!SslWeightsLoaded && !allowRandomSsl)
             throw new InvalidOperationException("The SSL model still has random weights: give its weights or load a checkpoint that holds them.");
         using var _ = no_grad();
         using var scope = NewDisposeScope();

@@ -41,7 +41,7 @@ public sealed partial class KanadeTrainingPipeline
         ArgumentNullException.ThrowIfNull(microBatches);
         if (microBatches.Count == 0) throw new ArgumentException("A training step needs at least one batch.", nameof(microBatches));
         foreach (var batch in microBatches) CheckBatch(batch, nameof(microBatches), requireAudioLength: true);
-        if (!SslWeightsLoaded)
+        if (!SslWeightsLoaded && !allowRandomSsl)
             throw new InvalidOperationException(
                 "The SSL model still has random weights: give its weights (TrainingPipelineOptions.SslWeightsPath, --ssl-weights) or load a checkpoint that holds them.");
 

@@ -34,6 +34,7 @@ public sealed partial class KanadeTrainingPipeline : IDisposable
     readonly Parameter[] discriminatorParameters = [];
     SpectrogramDiscriminator? discriminatorSnapshot;
     bool computeWeightsStale = true;
+    readonly bool allowRandomSsl;
     bool disposed;
 
     KanadeTrainingPipeline(KanadeTrainingConfig config, TrainingPipelineOptions options)
@@ -43,6 +44,7 @@ public sealed partial class KanadeTrainingPipeline : IDisposable
         adversarialLoss = AdversarialLoss.Parse(settings.AdvLossType);
         Device = options.Device ?? CPU;
         StepCounting = options.StepCounting;
+        allowRandomSsl = options.AllowRandomSslWeights;
         Precision = options.Precision ?? PrecisionModes.Parse(config.Trainer.Precision);
         // bf16 compute pays off on tensor cores; libtorch's CPU kernels gain little from it, so a YAML's bf16-mixed runs
         // float32 on the CPU (an explicit TrainingPipelineOptions.Precision is honoured, e.g. to test the path).

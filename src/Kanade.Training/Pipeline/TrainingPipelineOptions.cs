@@ -29,4 +29,7 @@ public sealed record TrainingPipelineOptions
 
     /// <summary>Seed torch's generators with <c>seed_everything</c> (when set) before the weights are initialised. Default true.</summary>
     public bool Seed { get; init; } = true;
+
+    /// <summary>Let steps run with a randomly initialised SSL model (throughput benchmarks only; the losses mean nothing).</summary>
+    public bool AllowRandomSslWeights { get; init; }
 }

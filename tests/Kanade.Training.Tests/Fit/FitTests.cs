@@ -29,7 +29,8 @@ public sealed class FitTests
             """, batchSize: 4, hop: 17280);
         var clock = System.Diagnostics.Stopwatch.StartNew();
 
-        var result = FitWorkspace.Trainer(yaml, validateFirst: true, overrides:
+        using var vocoder = Vocoder.FromPretrained("vocos", Fixtures.Path("tiny12"));
+        var result = FitWorkspace.Trainer(yaml, validateFirst: true, vocoder: vocoder, overrides:
             ["--model.pipeline_config.lr", "1e-3", "--model.pipeline_config.ckpt_path", Fixtures.Path("tiny12", "model_full.safetensors")]).Fit();
 
         double before = result.Validations[0].Metrics["val/gen/mel_l1"];
@@ -45,7 +46,7 @@ public sealed class FitTests
         [
             "train/loss", "train/gen/mel_l1", "train/gen/mel_l2", "train/gen/mel_loss", "train/gen/ssl_l1", "train/gen/ssl_l2",
             "train/gen/feature_loss", "train/gen/grad_norm", "train/local/perplexity", "lr-AdamW", "epoch",
-            "val/loss", "val/gen/mel_l1", "val/gen/ssl_l2", "val/local/perplexity", "val/0_mel_real", "val/0_mel_gen",
+            "val/loss", "val/gen/mel_l1", "val/gen/ssl_l2", "val/local/perplexity", "val/0_mel_real", "val/0_mel_gen", "val/0_audio_real", "val/0_audio_gen",
         ];
         foreach (string tag in expected) Assert.Contains(tag, tags, $"TensorBoard tag {tag}");
         Assert.IsTrue(File.Exists(result.LastCheckpoint), "the default callback keeps last");

@@ -65,7 +65,7 @@ sealed class FitWorkspace : IDisposable
         string.Join("\n", text.Split('\n').Select(line => line.Length == 0 ? line : new string(' ', spaces) + line));
 
     public static KanadeTrainer Trainer(string yaml, Action<Kanade.Training.Pipeline.TrainingStepResult>? afterStep = null,
-        bool validateFirst = false, params string[] overrides)
+        bool validateFirst = false, IVocoder? vocoder = null, params string[] overrides)
     {
         var config = TrainingConfigLoader.Load(yaml, overrides);
         return new KanadeTrainer(config, new FitOptions
@@ -75,6 +75,7 @@ sealed class FitWorkspace : IDisposable
             AfterStep = afterStep,
             ValidateBeforeTraining = validateFirst,
             ConfigYaml = File.ReadAllText(yaml),
+            Vocoder = vocoder,
         });
     }
 
