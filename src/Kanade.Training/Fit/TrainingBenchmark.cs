@@ -51,6 +51,7 @@ public static class TrainingBenchmark
         using var pipeline = KanadeTrainingPipeline.FromConfig(config, options with
         {
             AllowRandomSslWeights = true,
+            LoadCheckpoint = false,     // speed does not depend on the weights; ckpt_path may name a hub id
             TotalSteps = Math.Max(options.TotalSteps ?? 0, warmupSteps + steps),
         });
         int length = pipeline.AudioLength;
