@@ -1,1 +1,2 @@
-Console.WriteLine("kanade");
+// Entry point of the `kanade` tool: everything lives in the command tree.
+return Kanade.Cli.KanadeCli.Run(args);

@@ -18,27 +18,30 @@ public sealed partial class KanadeModel
     public IReadOnlyList<KanadeFeatures> EncodeBatch(IReadOnlyList<Tensor> waveforms, bool returnContent = true, bool returnGlobal = true)
     {
         ArgumentNullException.ThrowIfNull(waveforms);
-        for (int i = 0; i < waveforms.Count; i++) CheckWaveform(waveforms[i], $"waveforms[{i}]");
+        for (int i = 0; i < waveforms.Count; i++) CheckWaveform(waveforms[i], $"waveforms[{i}]", checkFinite: false);
         if (waveforms.Count == 0) return [];
         if (waveforms.Count == 1) return [Encode(waveforms[0], returnContent, returnGlobal)];
 
         using var inference = inference_mode();
         using var scope = NewDisposeScope();
-        // Each item keeps its own reference padding; the batch's extra zeros go on the right.
-        long[] padded = waveforms.Select(w => w.shape[0] + 2L * WaveformPadding(w.shape[0])).ToArray();
+        // Each item keeps its own reference padding; the batch's extra zeros go on the right. The batch is built
+        // where the waveforms are (usually the CPU, beside the decoders) and crosses to the device in one copy.
+        int[] paddings = waveforms.Select(w => WaveformPadding(w.shape[0])).ToArray();
+        long[] padded = waveforms.Select((w, i) => w.shape[0] + 2L * paddings[i]).ToArray();
         long longest = padded.Max();
-        var batch = stack(waveforms.Select((w, i) =>
-        {
-            long pad = WaveformPadding(w.shape[0]);
-            return functional.pad(OnDevice(w), [pad, longest - padded[i] + pad]);
-        }), 0); // (B, longest)
-        var lengths = tensor(padded, device: batch.device);
-        var (local, global, frames) = ForwardSslFeaturesWithFrames(batch, 0, lengths);
-        var valid = ValidMask(frames!, local.shape[1]);
-        long[] frameCounts = frames!.to(ScalarType.Int64).cpu().data<long>().ToArray();
+        var batch = OnDevice(stack(waveforms.Select((w, i) =>
+            functional.pad(w.to(waveforms[0].device), [paddings[i], longest - padded[i] + paddings[i]])), 0)); // (B, longest)
+        CheckFinite(batch);
+
+        // Frame counts follow from the lengths on the host: no device round trip in the middle of the pass.
+        long[] frameCounts = padded.Select(SslFrames).ToArray();
+        bool ragged = padded.Any(p => p != longest);
+        var lengths = ragged ? tensor(padded, device: batch.device) : null;
+        var (local, global, _) = ForwardSslFeaturesWithFrames(batch, 0, lengths);
+        var valid = ragged ? ValidMask(tensor(frameCounts, device: batch.device), local.shape[1]) : null;
 
         Tensor? quantized = null, indices = null, globals = null;
-        if (returnContent) (quantized, indices, _, _) = ForwardContent(local, valid);
+        if (returnContent) (quantized, indices, _, _) = ForwardContent(local, valid, reconstructFeatures: false);
         if (returnGlobal) globals = ForwardGlobal(global, valid);
 
         var results = new KanadeFeatures[waveforms.Count];

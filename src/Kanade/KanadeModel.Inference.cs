@@ -1,4 +1,5 @@
 // Port of kanade-tokenizer model.py encode / decode / voice_conversion (MIT).
+using Kanade.Ssl;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -23,7 +24,7 @@ public sealed partial class KanadeModel
         Tensor? indices = null, embedding = null, globalEmbedding = null;
         if (returnContent)
         {
-            var (quantized, ids, _, _) = ForwardContent(local);
+            var (quantized, ids, _, _) = ForwardContent(local, reconstructFeatures: false);
             embedding = quantized.squeeze(0).MoveToOuterDisposeScope();  // (1, T, D) -> (T, D)
             indices = ids.squeeze(0).MoveToOuterDisposeScope();          // (1, T) -> (T,)
         }
@@ -34,6 +35,14 @@ public sealed partial class KanadeModel
     /// <summary>Zeros the reference pads on each side of a waveform of <paramref name="samples"/> samples before the SSL model.</summary>
     public int WaveformPadding(long samples) => KanadeLengths.WaveformPadding(samples, Config.SampleRate,
         ssl_feature_extractor.SslSampleRate, ssl_feature_extractor.ConvLayers);
+
+    /// <summary>SSL frames the model sees for a padded waveform of <paramref name="samples"/> samples (after resampling).</summary>
+    long SslFrames(long samples)
+    {
+        var ssl = ssl_feature_extractor;
+        long resampled = (samples * ssl.SslSampleRate + Config.SampleRate - 1) / Config.SampleRate; // torchaudio: ceil(new * n / orig)
+        return SslFrameArithmetic.OutputFrames(ssl.ConvLayers, resampled);
+    }
 
     /// <summary>Waveform length that <paramref name="tokenCount"/> tokens stand for.</summary>
     public long OriginalAudioLength(long tokenCount) => KanadeLengths.OriginalAudioLength(tokenCount, Config.SampleRate,
@@ -104,7 +113,7 @@ public sealed partial class KanadeModel
         if (contentTokenIndices.is_floating_point()) throw new ArgumentException($"{name} must hold integer token ids, got {contentTokenIndices.dtype}.", name);
     }
 
-    void CheckWaveform(Tensor waveform, string name)
+    void CheckWaveform(Tensor waveform, string name, bool checkFinite = true)
     {
         if (waveform.dim() != 1)
             throw new ArgumentException($"{name} must be 1-D (samples,), got shape ({string.Join(", ", waveform.shape)}); for a batch use EncodeBatch, for stereo average the channels.", name);
@@ -113,7 +122,16 @@ public sealed partial class KanadeModel
         if (waveform.shape[0] < MinimumSamples)
             throw new ArgumentException($"{name} has {waveform.shape[0]} samples; the model needs at least {MinimumSamples} " +
                 $"({MinimumSamples / (double)Config.SampleRate * 1000:F1} ms at {Config.SampleRate} Hz) to produce one token.", name);
-        if (!isfinite(waveform).all().item<bool>())
+        if (checkFinite && !isfinite(waveform).all().item<bool>())
             throw new ArgumentException($"{name} contains NaN or infinite samples.", name);
+    }
+
+    /// <summary>One device-side check over a whole (B, samples) batch; names the first bad item only on failure.</summary>
+    static void CheckFinite(Tensor batch)
+    {
+        using var finite = isfinite(batch).all(1);
+        if (finite.all().item<bool>()) return;
+        long item = finite.logical_not().nonzero()[0, 0].item<long>();
+        throw new ArgumentException($"waveforms[{item}] contains NaN or infinite samples.", "waveforms");
     }
 }

@@ -32,8 +32,9 @@ public sealed partial class KanadeModel
         Tensor? frames = null;
         using (no_grad())
         {
-            (layers, frames) = ssl_feature_extractor.Extract(waveform, lengths is null ? null : lengths + 2 * padding);
+            (layers, frames) = ssl_feature_extractor.Extract(waveform, lengths is null ? null : lengths + 2 * padding, sslDtype);
         }
+        layers = layers.Select(ToFloat32).ToList(); // mixing and time statistics in float32
         var local = MixLayers(layers, Config.LocalSslLayers);
         if (Config.NormalizeSslFeatures) local = NormalizeOverTime(local, frames);
         var global = MixLayers(layers, Config.GlobalSslLayers);
@@ -66,10 +67,11 @@ public sealed partial class KanadeModel
     /// </summary>
     /// <param name="localSslFeatures">(B, T, C) normalised local SSL features.</param>
     /// <param name="validFrames">(B, T) boolean for padded batches, or null.</param>
-    public (Tensor Quantized, Tensor Indices, Tensor? SslReconstruction, Tensor Perplexity) ForwardContent(Tensor localSslFeatures, Tensor? validFrames = null)
+    /// <param name="reconstructFeatures">Run the feature decoder (training); inference passes false and skips it.</param>
+    public (Tensor Quantized, Tensor Indices, Tensor? SslReconstruction, Tensor Perplexity) ForwardContent(Tensor localSslFeatures, Tensor? validFrames = null, bool reconstructFeatures = true)
     {
         using var scope = NewDisposeScope();
-        var encoded = local_encoder.forward(localSslFeatures, null, validFrames);
+        var encoded = local_encoder.forward(ToBranch(localSslFeatures), null, validFrames);
         int factor = Config.DownsampleFactor;
         if (factor > 1)
         {
@@ -79,9 +81,9 @@ public sealed partial class KanadeModel
                 : functional.avg_pool1d(encoded.transpose(1, 2), factor, factor).transpose(1, 2);
         }
         Tensor? reconstruction = null;
-        var (quantized, indices) = local_quantizer.Encode(encoded);
+        var (quantized, indices) = local_quantizer.Encode(ToFloat32(encoded)); // FSQ bounds and rounds in float32
         var perplexity = tensor(0.0f, device: encoded.device);
-        if (feature_decoder is not null)
+        if (feature_decoder is not null && reconstructFeatures)
         {
             perplexity = FiniteScalarQuantizer.Perplexity(indices);
             var latent = quantized;
@@ -100,7 +102,8 @@ public sealed partial class KanadeModel
     /// <summary>Global branch: (B, T, C) SSL features -> (B, D_global).</summary>
     /// <param name="globalSslFeatures">(B, T, C) global SSL features.</param>
     /// <param name="validFrames">(B, T) boolean for padded batches, or null.</param>
-    public Tensor ForwardGlobal(Tensor globalSslFeatures, Tensor? validFrames = null) => global_encoder.forward(globalSslFeatures, validFrames);
+    public Tensor ForwardGlobal(Tensor globalSslFeatures, Tensor? validFrames = null) =>
+        ToFloat32(global_encoder.forward(ToBranch(globalSslFeatures), validFrames));
 
     /// <summary>Mel decoder: content (B, T, D) and global (B, D_global) embeddings -> mel (B, n_mels, <paramref name="melLength"/>).</summary>
     public Tensor ForwardMel(Tensor contentEmbeddings, Tensor globalEmbeddings, long melLength)
@@ -115,7 +118,7 @@ public sealed partial class KanadeModel
     Tensor UpsampleContent(Tensor contentEmbeddings, Tensor? validTokens)
     {
         using var scope = NewDisposeScope();
-        var latent = mel_prenet.forward(contentEmbeddings, null, validTokens);
+        var latent = mel_prenet.forward(ToBranch(contentEmbeddings), null, validTokens);
         if (mel_conv_upsample is not null)
             latent = mel_conv_upsample.call(latent.transpose(1, 2)).transpose(1, 2); // (B, T, C) -> (B, C, T*f) -> (B, T*f, C)
         return latent.MoveToOuterDisposeScope();
@@ -125,8 +128,8 @@ public sealed partial class KanadeModel
     Tensor DecodeMel(Tensor latent, Tensor globalEmbeddings, Tensor? validFrames)
     {
         using var scope = NewDisposeScope();
-        var mel = mel_decoder.forward(latent, globalEmbeddings.unsqueeze(1), validFrames).transpose(1, 2); // (B, T_mel, n_mels) -> (B, n_mels, T_mel)
-        return mel_postnet.forward(mel, validFrames).MoveToOuterDisposeScope();
+        var mel = mel_decoder.forward(ToBranch(latent), ToBranch(globalEmbeddings).unsqueeze(1), validFrames).transpose(1, 2); // (B, T_mel, n_mels) -> (B, n_mels, T_mel)
+        return ToFloat32(mel_postnet.forward(mel, validFrames)).MoveToOuterDisposeScope();
     }
 
     /// <summary>(B, T, C) -> (B, <paramref name="length"/>, C) like F.interpolate (align_corners false).</summary>

@@ -126,7 +126,7 @@ public sealed partial class KanadeModel : Module
         return model;
     }
 
-    /// <summary>Loads weights into this model (see <see cref="FromPretrained"/>); returns what was absent on purpose.</summary>
+    /// <summary>Loads weights into this model (see <see cref="FromPretrained(string, string, string?)"/>); returns what was absent on purpose.</summary>
     public LoadReport LoadWeights(string weightsPath, string? sslWeightsPath = null)
     {
         var weights = WeightFile.Load(weightsPath);

@@ -5,7 +5,7 @@ using Kanade.Vocoders;
 namespace Kanade;
 
 /// <summary>Loads the vocoders Kanade's configs name (<c>vocoder_name</c>: <c>vocos</c> or <c>hift</c>).</summary>
-public static class Vocoder
+public static partial class Vocoder
 {
     /// <summary>The name of Vocos in model configs.</summary>
     public const string VocosName = "vocos";

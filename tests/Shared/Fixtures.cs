@@ -14,6 +14,21 @@ public static class Fixtures
         "real_front_center_48k.wav", "real_rear_left_48k.wav", "short_24k.wav",
     ];
 
+    /// <summary>Device the model tests run on: $KANADE_TEST_DEVICE (e.g. <c>cuda</c>), else the CPU.</summary>
+    public static TorchSharp.torch.Device Device { get; } = ChooseDevice();
+
+    static TorchSharp.torch.Device ChooseDevice()
+    {
+        var device = TorchSharp.torch.device(Environment.GetEnvironmentVariable("KANADE_TEST_DEVICE") is { Length: > 0 } d ? d : "cpu");
+        if (device.type == TorchSharp.DeviceType.CUDA)
+        {
+            // Parity is checked in true float32: no TF32 in matmuls or convolutions.
+            TorchSharp.torch.backends.cuda.matmul.allow_tf32 = false;
+            TorchSharp.torch.backends.cudnn.allow_tf32 = false;
+        }
+        return device;
+    }
+
     /// <summary>The fixture root: $KANADE_FIXTURES, else the repository's sibling <c>shared/fixtures</c>, else <c>tests/fixtures</c>.</summary>
     public static string Root { get; } = FindRoot();
 
@@ -49,11 +64,14 @@ public static class Fixtures
     static readonly Lazy<System.Text.Json.JsonDocument> json =
         new(() => System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path("fixtures.json"))));
 
-    /// <summary>The repository root (the folder holding Kanade.MLNet.sln).</summary>
-    public static string RepoRoot { get; } = FindRepoRoot();
+    /// <summary>The repository root (the folder holding Kanade.MLNet.sln; $KANADE_REPO when the tests run outside a checkout).</summary>
+    public static string RepoRoot => repoRoot.Value;
+    static readonly Lazy<string> repoRoot = new(FindRepoRoot);
 
     static string FindRepoRoot()
     {
+        string? env = Environment.GetEnvironmentVariable("KANADE_REPO");
+        if (!string.IsNullOrEmpty(env)) return env;
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
             if (File.Exists(System.IO.Path.Combine(dir.FullName, "Kanade.MLNet.sln"))) return dir.FullName;
         throw new DirectoryNotFoundException("Kanade.MLNet.sln not found above " + AppContext.BaseDirectory);

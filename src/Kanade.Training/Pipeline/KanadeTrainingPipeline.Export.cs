@@ -7,7 +7,7 @@ public sealed partial class KanadeTrainingPipeline
 {
     /// <summary>
     /// Writes the model in the layout of the published checkpoints (what the reference's <c>export_safetensors.py</c>
-    /// writes and <see cref="KanadeModel.FromPretrained"/> reads with separate SSL weights): every parameter except the SSL
+    /// writes and <see cref="KanadeModel.FromPretrained(string, string, string?)"/> reads with separate SSL weights): every parameter except the SSL
     /// model, the feature decoder and <c>conv_upsample</c> (<see cref="KanadeModel.WeightsToSave"/>), atomically.
     /// </summary>
     /// <param name="path">The <c>.safetensors</c> file to write.</param>

@@ -161,9 +161,8 @@ public sealed partial class KanadeTrainingPipeline
     /// <summary>The model's forward as the reference pipeline's <c>forward</c>: SSL features, content (and reconstruction), mel.</summary>
     Forwarded Forward(Tensor waveform)
     {
-        var input = ToCompute(waveform);
         int padding = PaddingFor(waveform.shape[^1]);
-        var (local, global) = computeModel.ForwardSslFeatures(input, padding);
+        var (local, global) = computeModel.ForwardSslFeatures(waveform, padding);
         var (quantized, _, sslRecon, perplexity) = computeModel.ForwardContent(local);
         Tensor? melRecon = null;
         if (settings.TrainMel)
@@ -196,7 +195,7 @@ public sealed partial class KanadeTrainingPipeline
             foreach (var parameter in discriminator.parameters()) parameter.requires_grad = false;
             try
             {
-                var (fakeOutputs, fakeIntermediates) = discriminator.call(forward.MelRecon!);
+                var (fakeOutputs, fakeIntermediates) = discriminator.call(ToCompute(forward.MelRecon!));
                 var adversarial = AdversarialLoss.Generator(Float(fakeOutputs)!, adversarialLoss);
                 var matching = AdversarialLoss.FeatureMatching(realIntermediates, fakeIntermediates);
                 total = total + settings.AdvWeight * adversarial + settings.FeatureMatchingWeight * Float(matching)!;
@@ -216,7 +215,7 @@ public sealed partial class KanadeTrainingPipeline
     {
         var discriminator = computeDiscriminator!;
         var (realOutputs, realIntermediates) = discriminator.call(ToCompute(melReal));
-        var (fakeOutputs, _) = discriminator.call(melReconDetached);
+        var (fakeOutputs, _) = discriminator.call(ToCompute(melReconDetached));
         var (total, real, fake) = AdversarialLoss.Discriminator(Float(realOutputs)!, Float(fakeOutputs)!, adversarialLoss);
         return (total, real, fake, realIntermediates);
     }
@@ -279,6 +278,7 @@ public sealed partial class KanadeTrainingPipeline
         computeDiscriminator?.train(training);
     }
 
+    /// <summary>The discriminator's compute dtype (the model's bfloat16 stages cast their own inputs and outputs).</summary>
     ScalarType ComputeType => Precision == PrecisionMode.Bf16Mixed ? ScalarType.BFloat16 : ScalarType.Float32;
 
     Tensor ToCompute(Tensor x) => x.dtype == ComputeType ? x : x.to(ComputeType);

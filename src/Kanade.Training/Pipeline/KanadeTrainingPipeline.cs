@@ -76,7 +76,10 @@ public sealed partial class KanadeTrainingPipeline : IDisposable
 
             if (Precision == PrecisionMode.Bf16Mixed)
             {
-                computeModel = CopyOf(Model, () => new KanadeModel(Model.Definition));
+                // The model's own mixed precision: branches and WavLM in bfloat16, resampling, layer mixing, time
+                // normalisation, FSQ, the feature decoder and every stage output in float32.
+                computeModel = CopyOf(Model, () => new KanadeModel(Model.Definition), ScalarType.Float32);
+                computeModel.SetInferencePrecision(ScalarType.BFloat16, includeSsl: true);
                 modelShadow = new PrecisionShadow(Model, computeModel);
                 if (Discriminator is not null)
                 {

@@ -25,21 +25,20 @@ public sealed class Fsq : nn.Module<Tensor, (Tensor Codes, Tensor Indices)>
         long[] radix = new long[levels.Count];
         radix[0] = 1;
         for (int i = 1; i < levels.Count; i++) radix[i] = radix[i - 1] * levels[i - 1];
-        // Derived from the levels, never stored in checkpoints: non-persistent buffers (they follow .to(device)).
-        // Not fields: RegisterComponents would register tensor fields as persistent buffers.
-        register_buffer("_levels", torch.tensor(levels.Select(l => (long)l).ToArray()), persistent: false);
-        register_buffer("_basis", torch.tensor(radix), persistent: false);
+        // Derived from the levels and never stored in checkpoints (the reference's non-persistent buffers).
+        levelTensor = new DerivedTensor(torch.tensor(levels.Select(l => (long)l).ToArray()));
+        basisTensor = new DerivedTensor(torch.tensor(radix));
     }
 
-    Tensor Levels_ => get_buffer("_levels")!;
-    Tensor Basis => get_buffer("_basis")!;
+    readonly DerivedTensor levelTensor, basisTensor;
 
     /// <summary>Bounds z (..., d) so that rounding lands on the levels.</summary>
     public Tensor Bound(Tensor z, double eps = 1e-3)
     {
         using var scope = NewDisposeScope();
-        var halfLevel = (Levels_ - 1) * (1 - eps) / 2;
-        var offset = torch.where(Levels_ % 2 == 0, 0.5, 0.0).to(halfLevel.dtype);
+        var levels = levelTensor.On(z.device);
+        var halfLevel = (levels - 1) * (1 - eps) / 2;
+        var offset = torch.where(levels % 2 == 0, 0.5, 0.0).to(halfLevel.dtype);
         var shift = (offset / halfLevel).tan();
         return ((z + shift).tanh() * halfLevel - offset).MoveToOuterDisposeScope();
     }
@@ -50,10 +49,8 @@ public sealed class Fsq : nn.Module<Tensor, (Tensor Codes, Tensor Indices)>
         using var scope = NewDisposeScope();
         var bounded = Bound(z);
         var rounded = bounded + (bounded.round() - bounded).detach();
-        var halfWidth = Levels_.div(2, RoundingMode.floor);
-        // The bound runs in float32 (the level buffers promote it); the codes (k / half-width, exact in bfloat16) return
-        // in z's dtype so a bfloat16 model stays bfloat16.
-        return (rounded / halfWidth).to(z.dtype).MoveToOuterDisposeScope();
+        var halfWidth = levelTensor.On(z.device).div(2, RoundingMode.floor);
+        return (rounded / halfWidth).MoveToOuterDisposeScope();
     }
 
     /// <summary>Codes (..., d) -> indices (...) (int64), through float64 as the reference does.</summary>
@@ -62,17 +59,18 @@ public sealed class Fsq : nn.Module<Tensor, (Tensor Codes, Tensor Indices)>
         using var scope = NewDisposeScope();
         if (codes.shape[^1] != Levels.Count)
             throw new ArgumentException($"FSQ codes need a last dimension of {Levels.Count}, got {codes.shape[^1]}.", nameof(codes));
-        var halfWidth = Levels_.div(2, RoundingMode.floor);
+        var halfWidth = levelTensor.On(codes.device).div(2, RoundingMode.floor);
         var shifted = codes * halfWidth + halfWidth;
-        return (shifted * Basis.to(ScalarType.Float64)).to(ScalarType.Int64).sum(-1).MoveToOuterDisposeScope();
+        return (shifted * basisTensor.On(codes.device, ScalarType.Float64)).to(ScalarType.Int64).sum(-1).MoveToOuterDisposeScope();
     }
 
     /// <summary>Indices (...) -> codes (..., d) in [-1, 1].</summary>
     public Tensor IndicesToCodes(Tensor indices)
     {
         using var scope = NewDisposeScope();
-        var digits = indices.unsqueeze(-1).div(Basis, RoundingMode.floor).remainder(Levels_);
-        var halfWidth = Levels_.div(2, RoundingMode.floor);
+        var levels = levelTensor.On(indices.device);
+        var digits = indices.unsqueeze(-1).div(basisTensor.On(indices.device), RoundingMode.floor).remainder(levels);
+        var halfWidth = levels.div(2, RoundingMode.floor);
         return ((digits - halfWidth) / halfWidth).MoveToOuterDisposeScope();
     }
 

@@ -53,7 +53,8 @@ public sealed class SslFeatureExtractor : nn.Module
     /// </summary>
     /// <param name="waveform">(B, samples) at <see cref="InputSampleRate"/>.</param>
     /// <param name="lengths">(B,) valid samples per item (at the input rate), or null when none is padded.</param>
-    public (List<Tensor> Layers, Tensor? Frames) Extract(Tensor waveform, Tensor? lengths = null)
+    /// <param name="computeDtype">Dtype the SSL model runs in (its weights' dtype); resampling stays float32.</param>
+    public (List<Tensor> Layers, Tensor? Frames) Extract(Tensor waveform, Tensor? lengths = null, ScalarType computeDtype = ScalarType.Float32)
     {
         using var scope = NewDisposeScope();
         if (waveform.dim() == 1) waveform = waveform.unsqueeze(0);
@@ -65,6 +66,7 @@ public sealed class SslFeatureExtractor : nn.Module
             if (lengths is not null)
                 sslLengths = (lengths.to(ScalarType.Int64) * SslSampleRate + InputSampleRate - 1).div(InputSampleRate, RoundingMode.floor);
         }
+        if (waveform.dtype != computeDtype) waveform = waveform.to(computeDtype);
         var (layers, frames) = model.ExtractFeatures(waveform, sslLengths, OutputLayers);
         var result = layers.Select(l => l.MoveToOuterDisposeScope()).ToList();
         frames?.MoveToOuterDisposeScope();

@@ -1,4 +1,5 @@
 // Port of kanade-tokenizer module/hift.py HiFTGenerator (MIT; CosyVoice 2's HiFTNet: neural source filter + iSTFTNet).
+using Kanade.Modules;
 using Kanade.Audio;
 using Kanade.IO;
 using TorchSharp;
@@ -31,7 +32,7 @@ public sealed class HiftGenerator : Module<Tensor, Tensor>, IVocoder
     readonly ModuleList<HiftResBlock> source_resblocks;
     readonly ModuleList<HiftResBlock> resblocks;
     readonly Conv1d conv_post;
-    Tensor stft_window; // not readonly: TorchSharp's to(device/dtype) writes the moved buffer back
+    readonly DerivedTensor stftWindow;
     readonly ConvRnnF0Predictor f0_predictor;
 #pragma warning restore IDE1006
 
@@ -69,8 +70,7 @@ public sealed class HiftGenerator : Module<Tensor, Tensor>, IVocoder
                 new HiftResBlock(Channels(i + 1), options.ResblockKernelSizes[j], options.ResblockDilationSizes[j]))).ToArray());
         conv_post = Conv1d(Channels(stages), fftChannels, 7, padding: 3);
         // Not in the checkpoint: scipy's periodic Hann window, which hann_window(periodic: true) equals.
-        stft_window = hann_window(options.IstftNFft);
-        register_buffer(nameof(stft_window), stft_window, persistent: false);
+        stftWindow = new DerivedTensor(hann_window(options.IstftNFft));
         f0_predictor = new ConvRnnF0Predictor(options.InChannels, options.F0PredictorChannels);
         RegisterComponents();
         eval();
@@ -234,7 +234,7 @@ public sealed class HiftGenerator : Module<Tensor, Tensor>, IVocoder
         using var scope = NewDisposeScope();
         int nFft = Options.IstftNFft, hop = Options.IstftHopLen, bins = nFft / 2 + 1;
         // (B, 1, samples) -> (B, n_fft/2+1, source frames) complex -> (B, n_fft + 2, source frames) real, imaginary
-        var spectrum = stft(source.squeeze(1), nFft, hop, nFft, stft_window, center: true, pad_mode: PaddingModes.Reflect, return_complex: true);
+        var spectrum = stft(source.squeeze(1), nFft, hop, nFft, stftWindow.On(source.device, source.dtype), center: true, pad_mode: PaddingModes.Reflect, return_complex: true);
         var sourceStft = cat([spectrum.real, spectrum.imag], 1);
 
         var x = conv_pre.call(mel);
@@ -256,7 +256,7 @@ public sealed class HiftGenerator : Module<Tensor, Tensor>, IVocoder
         var magnitude = x.narrow(1, 0, bins).exp().clamp_max(MaxMagnitude);
         var phase = x.narrow(1, bins, x.shape[1] - bins).sin(); // the reference's sin; redundant but kept for parity
         var spec = complex(magnitude * phase.cos(), magnitude * phase.sin());
-        var waveform = Istft.Center(spec, nFft, hop, stft_window);
+        var waveform = Istft.Center(spec, nFft, hop, stftWindow.On(spec.device, spec.dtype == ScalarType.ComplexFloat64 ? ScalarType.Float64 : ScalarType.Float32));
         return waveform.clamp(-Options.AudioLimit, Options.AudioLimit).MoveToOuterDisposeScope();
     }
 

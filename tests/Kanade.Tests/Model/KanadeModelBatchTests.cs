@@ -47,6 +47,30 @@ public sealed class KanadeModelBatchTests
     }
 
     [TestMethod]
+    public void EqualLengthBatchSkipsMasksAndStillEqualsSingleEncodes()
+    {
+        var model = TinyModels.Get("tiny12");
+        var wave = AudioFile.Load(Fixtures.Audio("real_front_center_48k.wav"), 24000);
+        var waves = new[] { wave, wave.flip(0), wave * 0.5f };
+        var batch = model.EncodeBatch(waves);
+        for (int i = 0; i < waves.Length; i++)
+        {
+            using var single = model.Encode(waves[i]);
+            TensorAssert.Equal(batch[i].ContentTokenIndices!, single.ContentTokenIndices!, $"item {i} tokens");
+            TensorAssert.Close(batch[i].GlobalEmbedding!, single.GlobalEmbedding!, 1e-4, $"item {i} global embedding");
+        }
+    }
+
+    [TestMethod]
+    public void NonFiniteSamplesInABatchNameTheItem()
+    {
+        var bad = randn(4800);
+        bad[7] = tensor(float.NaN);
+        var error = Assert.ThrowsExactly<ArgumentException>(() => TinyModels.Get("tiny12").EncodeBatch([randn(4800), randn(6000), bad]));
+        StringAssert.Contains(error.Message, "waveforms[2]");
+    }
+
+    [TestMethod]
     public void EmptyBatchesGiveEmptyResults()
     {
         Assert.IsEmpty(TinyModels.Get("tiny12").EncodeBatch([]));

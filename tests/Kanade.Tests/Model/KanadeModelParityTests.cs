@@ -14,7 +14,7 @@ public sealed class KanadeModelParityTests
         var golden = Fixtures.Clip(set, clip);
         var wave = AudioFile.Load(Fixtures.Audio(clip), 24000);
         using var _ = no_grad();
-        var (local, global) = model.ForwardSslFeatures(wave.unsqueeze(0), model.WaveformPadding(wave.shape[0]));
+        var (local, global) = model.ForwardSslFeatures(wave.unsqueeze(0).to(Fixtures.Device), model.WaveformPadding(wave.shape[0]));
         TensorAssert.Close(local[0], golden["local_ssl"], TensorAssert.Shallow, $"{set} {clip} local_ssl");
         TensorAssert.Close(global[0], golden["global_ssl"], TensorAssert.Shallow, $"{set} {clip} global_ssl");
     }

@@ -1,0 +1,77 @@
+// Port of kanade-tokenizer script/export_safetensors.py (MIT).
+using System.CommandLine;
+using Kanade.Cli.Infrastructure;
+using Kanade.IO;
+using static TorchSharp.torch;
+
+namespace Kanade.Cli.Commands;
+
+/// <summary>
+/// <c>kanade export-safetensors CKPT</c>: a training checkpoint (Lightning .ckpt, .pt, or safetensors) to the
+/// inference weights the published models ship: <see cref="KanadeModel.WeightsToSave"/>, loaded strictly first.
+/// </summary>
+internal static class ExportSafetensorsCommand
+{
+    static readonly string[] Modules = ["ssl_feature_extractor", "feature_decoder", "conv_upsample"];
+
+    public static Command Create(CliEnvironment environment)
+    {
+        var checkpoint = new Argument<string>("CKPT") { Description = "Lightning .ckpt (its model.* tensors), a .pt/.pth state dict, or .safetensors." };
+        var config = new Option<string>("--config", "-c") { Description = "Model config or training config YAML.", Required = true, HelpName = "YAML" };
+        var include = new Option<string[]>("--include-modules", "--include_modules")
+        {
+            Description = $"Modules left out by default to keep: {string.Join(", ", Modules)}.",
+            AllowMultipleArgumentsPerToken = true,
+            DefaultValueFactory = _ => [],
+        };
+        include.AcceptOnlyFromAmong(Modules);
+        var output = new Option<string?>("--output", "-o") { Description = "Output .safetensors (default: CKPT with .safetensors extension).", HelpName = "OUT" };
+        var command = new Command("export-safetensors", "Export inference weights from a training checkpoint to safetensors.") { checkpoint, config, include, output };
+        CommandRunner.SetBody(command, environment, context =>
+        {
+            string source = PathChecks.ExistingFile(context.Get(checkpoint), "CKPT");
+            string configPath = PathChecks.ExistingFile(context.Get(config), "--config");
+            var modules = context.Get(include);
+            string target = context.Parse.GetValue(output) ?? Path.ChangeExtension(source, ".safetensors");
+            PathChecks.Extension(target, "--output", ".safetensors");
+            if (Path.GetFullPath(target) == Path.GetFullPath(source)) throw CliException.Usage($"--output '{target}' would overwrite the checkpoint.");
+
+            using var model = new KanadeModel(ModelConfigLoader.Load(configPath));
+            if (model.Config.UseConvDownsample && model.Config.DownsampleFactor > 1 && modules.Contains("feature_decoder") && !modules.Contains("conv_upsample"))
+                throw CliException.Usage("--include-modules feature_decoder needs conv_upsample as well when the model uses conv downsampling.");
+            var state = Read(source);
+            try
+            {
+                StateDictLoader.Load(model, state, new StateDictLoadOptions
+                {
+                    SourceName = source,
+                    // What the export leaves out may be absent from the checkpoint too, unless asked for.
+                    AbsentPrefixes = [.. Modules.Where(m => !modules.Contains(m)).Select(m => m + ".")],
+                });
+            }
+            finally
+            {
+                foreach (var tensor in state.Values) tensor.Dispose();
+            }
+            var weights = model.WeightsToSave(modules);
+            PathChecks.EnsureParent(target);
+            SafeTensors.Save(target, weights);
+            context.Out.WriteLine($"{target}: {weights.Count} tensors, {weights.Values.Sum(t => t.numel()):N0} parameters");
+            if (context.Verbose) foreach (string name in weights.Keys) context.Out.WriteLine(" - " + name);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    /// <summary>A Lightning checkpoint's <c>model.</c> tensors, or a plain state dict (a <c>model.</c> prefix on every name removed).</summary>
+    static Dictionary<string, Tensor> Read(string path)
+    {
+        if (!Path.GetExtension(path).Equals(".safetensors", StringComparison.OrdinalIgnoreCase)
+            && TorchCheckpoint.ReadInfo(path).TopLevelKeys.Contains("state_dict"))
+            return TorchCheckpoint.LoadLightning(path, "model.");
+        var state = WeightFile.Load(path);
+        if (state.Count > 0 && state.Keys.All(k => k.StartsWith("model.", StringComparison.Ordinal)))
+            return state.ToDictionary(e => e.Key["model.".Length..], e => e.Value);
+        return state;
+    }
+}

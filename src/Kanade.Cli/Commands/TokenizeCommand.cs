@@ -1,0 +1,139 @@
+using System.CommandLine;
+using System.Globalization;
+using Kanade.Cli.LongAudio;
+using Kanade.Cli.Infrastructure;
+using Kanade.Cli.Tokenize;
+using Kanade.MLNet;
+
+namespace Kanade.Cli.Commands;
+
+/// <summary>
+/// <c>kanade tokenize</c>: a corpus (manifest or folder) to Parquet part files of tokens and global embeddings;
+/// resumable, sharded, one worker per device.
+/// </summary>
+internal static class TokenizeCommand
+{
+    public static Command Create(CliEnvironment environment)
+    {
+        var model = new ModelOptions();
+        var input = new Option<string>("--input", "-i") { Description = "A manifest (.csv/.parquet with audio_id,path,length,sample_rate) or a folder of audio files.", Required = true, HelpName = "MANIFEST|DIR" };
+        var pattern = new Option<string>("--pattern", "-p") { Description = "Glob for folder input (** for any depth).", DefaultValueFactory = _ => "**/*.wav", HelpName = "GLOB" };
+        var audioRoot = new Option<string?>("--audio-root") { Description = "Folder manifest paths are relative to (default: the manifest's folder).", HelpName = "DIR" };
+        var output = new Option<string>("--output", "-o") { Description = "Output folder: part-NNNNN.parquet, errors.parquet, summary.json, _SUCCESS.", Required = true, HelpName = "OUTDIR" };
+        var device = DeviceSpec.CreateListOption();
+        var batchSize = new Option<int?>("--batch-size", "-b") { Description = "Utterances per batch on a device (length-bucketed); default 64 on CUDA, 1 on the CPU, where padded batches cost more than they save." };
+        var maxBatchSeconds = new Option<double?>("--max-batch-seconds") { Description = "Most audio (padded) in one batch; default 1280 s on CUDA, 240 s on the CPU.", HelpName = "SECONDS" };
+        maxBatchSeconds.Validators.Add(r => { if (r.GetValueOrDefault<double?>() is <= 0) r.AddError($"--max-batch-seconds must be positive, got {r.GetValueOrDefault<double?>()}."); });
+        batchSize.Validators.Add(r => { if (r.GetValueOrDefault<int?>() is < 1) r.AddError($"--batch-size must be at least 1, got {r.GetValueOrDefault<int?>()}."); });
+        var numShards = Positive(new Option<int>("--num-shards") { Description = "Split the corpus into this many shards (whole parts each); run each with its --shard.", DefaultValueFactory = _ => 1 });
+        var shard = new Option<int>("--shard") { Description = "The shard this run writes, 0 .. --num-shards - 1.", DefaultValueFactory = _ => 0 };
+        var maxErrors = new Option<int>("--max-errors") { Description = "Unreadable files tolerated before the run fails (-1: no limit).", DefaultValueFactory = _ => 100 };
+        var rowsPerPart = Positive(new Option<int>("--rows-per-part") { Description = "Files per part file; part boundaries depend on this and the corpus only.", DefaultValueFactory = _ => 4096 });
+        var overwrite = new Option<bool>("--overwrite") { Description = "Delete this shard's earlier output and start over (default: skip finished parts)." };
+        var window = new WindowOptions();
+        Option<double> windowSeconds = window.Seconds, contextSeconds = window.Context;
+        var decodeThreads = Positive(new Option<int>("--decode-threads") { Description = "Background threads decoding and resampling audio.", DefaultValueFactory = _ => Math.Max(1, Environment.ProcessorCount / 2) });
+
+        var command = new Command("tokenize", "Tokenize a corpus to Parquet part files (resumable, shardable, several devices).");
+        model.AddTo(command);
+        foreach (Option option in new Option[] { input, pattern, audioRoot, output, device, batchSize, maxBatchSeconds, numShards, shard, maxErrors, rowsPerPart, overwrite, decodeThreads })
+            command.Add(option);
+        window.AddTo(command);
+
+        CommandRunner.SetBody(command, environment, context =>
+        {
+            int shards = context.Get(numShards), index = context.Get(shard);
+            if (index < 0 || index >= shards) throw CliException.Usage($"--shard {index} is outside 0..{shards - 1} (--num-shards {shards}).");
+            window.Check(context);
+            model.CheckFiles(context);
+            string inputPath = context.Get(input);
+            if (!Directory.Exists(inputPath)) PathChecks.ExistingFile(inputPath, "--input");
+            string? root = context.Parse.GetValue(audioRoot);
+            if (root is not null) PathChecks.ExistingDirectory(root, "--audio-root");
+            var corpus = Corpus.Open(inputPath, context.Get(pattern), root);
+            if (corpus.Items.Count == 0) throw new CliException($"--input '{inputPath}': no audio files (pattern '{context.Get(pattern)}').");
+
+            string configPath = context.Get(model.Config);
+            var deviceNames = DeviceSpec.Split(context.Get(device));
+            var devices = deviceNames.Select(DeviceSpec.Resolve).ToList();
+            var plan = new PartPlan(corpus.Items.Count, context.Get(rowsPerPart), context.Get(numShards), context.Get(shard));
+            var weights = new[] { context.Parse.GetValue(model.Weights), context.Parse.GetValue(model.SslWeights) }.OfType<string>().ToList();
+            var record = new JobRecord
+            {
+                Corpus = corpus.Source,
+                CorpusSha256 = corpus.Fingerprint(),
+                Items = corpus.Items.Count,
+                RowsPerPart = plan.RowsPerPart,
+                ConfigSha256 = FileHash.Sha256(configPath),
+                Weights = string.Join(",", weights.Select(FileHash.Sha256)),
+                WindowSeconds = context.Get(windowSeconds),
+                WindowContextSeconds = context.Get(contextSeconds),
+                Precision = PrecisionOption.Resolve(context.Get(model.Precision), devices[0]),
+            };
+
+            // The first device's model is loaded here, so a bad checkpoint fails before any work starts; it also gives
+            // the figures the metadata and the windowing need. The other devices load theirs on their worker threads.
+            var first = model.Load(context, devices[0]);
+            bool onGpu = devices.All(d => d.type == TorchSharp.DeviceType.CUDA);
+            bool firstTaken = false;
+            var windows = new WindowedEncoder(first, record.WindowSeconds, record.WindowContextSeconds);
+            var writer = new ParquetTokenPartWriter(KanadeParquetMetadata.FromModel(first) with
+            {
+                ModelConfig = Path.GetFileNameWithoutExtension(configPath),
+                ModelConfigSha256 = record.ConfigSha256,
+                WeightsSha256 = record.Weights,
+            });
+            var job = new TokenizeJob
+            {
+                Corpus = corpus,
+                Plan = plan,
+                Store = new OutputStore(context.Get(output), plan, writer.Extension),
+                Record = record,
+                Writer = writer,
+                Audio = new FileAudioSource(first.Config.SampleRate, first.MinimumSamples),
+                Encoders = [.. deviceNames.Select((name, i) => (Func<IBatchEncoder>)(() =>
+                {
+                    KanadeModel loaded;
+                    if (i == 0)
+                    {
+                        loaded = first;
+                        firstTaken = true;
+                    }
+                    else loaded = model.Load(context, devices[i]);
+                    return new ModelBatchEncoder(loaded, name, devices[i], new WindowedEncoder(loaded, record.WindowSeconds, record.WindowContextSeconds));
+                }))],
+                IsWindowed = windows.IsWindowed,
+                BatchSize = context.Parse.GetValue(batchSize) ?? (onGpu ? 64 : 1),
+                MaxBatchSamples = (long)(first.Config.SampleRate * (context.Parse.GetValue(maxBatchSeconds) ?? (onGpu ? 1280 : 240))),
+                DecodeThreads = context.Get(decodeThreads),
+                MaxErrors = context.Get(maxErrors),
+                Overwrite = context.Get(overwrite),
+                DeviceNames = deviceNames,
+                Hooks = context.Environment.TokenizeHooks,
+            };
+            long total = plan.ShardParts().Sum(p => (long)plan.Items(p).Count);
+            TokenizeSummary summary;
+            try
+            {
+                summary = ProgressDisplay.Run(context.Environment, "tokenize", total, showAudioRate: true,
+                    progress => new TokenizeRunner(job).Run(progress, context.Cancellation));
+            }
+            finally
+            {
+                if (!firstTaken) first.Dispose();
+            }
+            context.Out.WriteLine(FormattableString.Invariant(
+                $"tokenized {summary.Files} files ({summary.Hours:F3} h of audio, {summary.Tokens} tokens) into '{job.Store.Root}'; this run: {summary.RunFiles} files in {summary.WallSeconds:F1} s, {summary.AudioHoursPerHour:F1} audio-h/h; {summary.PartsSkipped} of {summary.Parts} parts already done."));
+            if (summary.Errors > 0)
+                context.Error.WriteLine($"warning: {summary.Errors} files could not be tokenized; see '{job.Store.ErrorsPath}'.");
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    internal static Option<int> Positive(Option<int> option)
+    {
+        option.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError($"{option.Name} must be at least 1, got {r.GetValueOrDefault<int>()}."); });
+        return option;
+    }
+}
