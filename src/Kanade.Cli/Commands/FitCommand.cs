@@ -1,66 +1,55 @@
 // `kanade fit`: train or fine-tune from a training YAML (the reference's `cli.py fit --config`).
 using System.CommandLine;
+using Kanade.Cli.Infrastructure;
 using Kanade.Training.Fit;
 using Kanade.Training.Pipeline;
+using static TorchSharp.torch;
 
 namespace Kanade.Cli.Commands;
 
-/// <summary><c>kanade fit --config X.yaml [--dotted.key value ...]</c>.</summary>
-public static class FitCommand
+/// <summary><c>kanade fit --config X.yaml [--ckpt_path CKPT|last] [--dotted.key value ...]</c>.</summary>
+internal static class FitCommand
 {
     /// <summary>Builds the command.</summary>
-    public static Command Create()
+    public static Command Create(CliEnvironment environment)
     {
-        var config = TrainingCommandOptions.Config();
-        var ssl = TrainingCommandOptions.SslWeights();
-        var device = TrainingCommandOptions.Device();
-        var vocoder = TrainingCommandOptions.Vocoder();
-        var counting = TrainingCommandOptions.StepCounting();
+        var options = new TrainingCommandOptions();
         var validateFirst = new Option<bool>("--validate-first") { Description = "Validate once before the first step (logged at step 0)." };
         var benchmark = new Option<int>("--benchmark-steps")
         {
-            Description = "Measure instead of train: time this many steps on synthetic batches (after 3 warm-up steps) and print samples/s, " +
-                          "peak GPU memory and the losses; needs no data or SSL weights.",
+            Description = "Measure instead of train: time this many steps on synthetic batches (after 3 warm-up steps) and print ms/step, " +
+                          "samples/s, peak GPU memory and the losses; needs no data and no SSL weights.",
+            HelpName = "N",
         };
-        var benchmarkBatch = new Option<int>("--benchmark-batch") { Description = "Items per benchmark step.", DefaultValueFactory = _ => 16 };
-        var command = new Command("fit", "Train or fine-tune a Kanade model: pretraining or GAN post-training, resumable, logged to TensorBoard.");
-        TrainingCommandOptions.AddTo(command, config, ssl, device, vocoder, counting, validateFirst, benchmark, benchmarkBatch);
-        command.SetAction(result => TrainingCommandOptions.Run(() =>
+        var benchmarkBatch = new Option<int>("--benchmark-batch") { Description = "Items per benchmark step.", DefaultValueFactory = _ => 16, HelpName = "B" };
+        var command = new Command("fit", "Train or fine-tune a Kanade model from a training YAML: pretraining or GAN post-training, resumable, logged to TensorBoard.");
+        options.AddTo(command);
+        command.Add(validateFirst);
+        command.Add(benchmark);
+        command.Add(benchmarkBatch);
+        CommandRunner.SetBody(command, environment, context =>
         {
-            var (training, yaml) = TrainingCommandOptions.Load(result, config);
-            if (result.GetValue(benchmark) is int steps and > 0)
+            var (config, yaml) = options.Load(context);
+            if (context.Get(benchmark) is int steps and > 0)
             {
-                var measured = TrainingBenchmark.Run(training, new TrainingPipelineOptions
+                var measured = TrainingBenchmark.Run(config, new TrainingPipelineOptions
                 {
-                    Device = TrainingCommandOptions.ParseDevice(result.GetValue(device)) ?? (TorchSharp.torch.cuda.is_available() ? TorchSharp.torch.CUDA : TorchSharp.torch.CPU),
-                    SslWeightsPath = result.GetValue(ssl)?.FullName,
-                    StepCounting = TrainingCommandOptions.ParseStepCounting(result.GetRequiredValue(counting)),
-                }, result.GetRequiredValue(benchmarkBatch), steps, log: Console.Out);
-                Console.WriteLine(measured);
-                return 0;
+                    Device = options.ResolveDevice(context) ?? (cuda.is_available() ? CUDA : CPU),
+                    SslWeightsPath = context.Get(options.SslWeights),
+                    StepCounting = options.Counting(context),
+                }, context.Get(benchmarkBatch), steps, log: context.Error);
+                context.Out.WriteLine(measured);
+                return ExitCodes.Ok;
             }
-            using var vocoderModel = TrainingCommandOptions.LoadVocoder(result.GetValue(vocoder), training);
-            var options = TrainingCommandOptions.FitOptions(result, ssl, device, counting, vocoderModel, yaml) with
-            {
-                ValidateBeforeTraining = result.GetValue(validateFirst),
-            };
-            using var cancel = new CancellationTokenSource();
-            // Ctrl+C ends the run after the current step, writing `last` where a ModelCheckpoint asks for it.
-            ConsoleCancelEventHandler stop = (_, e) => { e.Cancel = true; cancel.Cancel(); };
-            Console.CancelKeyPress += stop;
-            try
-            {
-                var fit = new KanadeTrainer(training, options with { Cancellation = cancel.Token }).Fit();
-                Console.WriteLine($"{(fit.Cancelled ? "stopped" : "done")} at step {fit.GlobalStep}: logs in {fit.LogDirectory}" +
+            using var vocoder = options.LoadVocoder(context, config);
+            var fitOptions = options.FitOptions(context, vocoder, yaml) with { ValidateBeforeTraining = context.Get(validateFirst) };
+            // Ctrl+C ends the run after the current step and writes `last` where a ModelCheckpoint asks for it.
+            var fit = new KanadeTrainer(config, fitOptions).Fit();
+            context.Out.WriteLine($"{(fit.Cancelled ? "stopped" : "done")} at step {fit.GlobalStep}: logs in {fit.LogDirectory}" +
                                   (fit.LastCheckpoint is null ? "" : $", last checkpoint {fit.LastCheckpoint}") +
                                   (fit.BestCheckpoint is null ? "" : $", best {fit.BestCheckpoint}"));
-                return 0;
-            }
-            finally
-            {
-                Console.CancelKeyPress -= stop;
-            }
-        }));
+            return ExitCodes.Ok;
+        });
         return command;
     }
 }
