@@ -27,6 +27,8 @@ public sealed record FitOptions
     public Action<TrainingStepResult>? AfterStep { get; init; }
     /// <summary>The training YAML's text (after overrides), kept in the run folder and in checkpoints.</summary>
     public string? ConfigYaml { get; init; }
+    /// <summary>Where to write the model's whole state dict (SSL model included) when the run ends; null for nowhere.</summary>
+    public string? FinalModelPath { get; init; }
     /// <summary>Stops the run (after the current step, with a <c>last</c> checkpoint when one is configured).</summary>
     public CancellationToken Cancellation { get; init; }
 }

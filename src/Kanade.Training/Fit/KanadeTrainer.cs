@@ -171,6 +171,11 @@ public sealed class KanadeTrainer
         // The end of the run (or a cancellation) leaves `last` wherever a callback asks for it.
         foreach (var keeper in keepers.Where(k => k.SavesLast))
             WriteCheckpoint(keeper.LastPath);
+        if (options.FinalModelPath is { } finalPath)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(finalPath))!);
+            Kanade.IO.SafeTensors.Save(finalPath, pipeline.Model.state_dict());
+        }
         writer.Flush();
         var lastKeeper = keepers.FirstOrDefault(k => k.SavesLast);
         return new FitResult
