@@ -82,6 +82,11 @@ internal static class BenchModelCommand
                 results[$"tokenize_batch{b}_audio_hours_per_hour"] = b * 10.0 / t;
             }
 
+            double flopsPerSecond = Bench.ModelFlops.EncodePerAudioSecond(kanade);
+            results["encode_gflop_per_audio_second"] = flopsPerSecond / 1e9;
+            foreach (int b in context.Get(batches))
+                results[$"tokenize_batch{b}_tflop_per_s"] = flopsPerSecond * (double)results[$"tokenize_batch{b}_audio_hours_per_hour"] / 1e12;
+
             foreach (var (key, value) in results)
                 context.Out.WriteLine(value is double d ? string.Create(CultureInfo.InvariantCulture, $"  {key,-40} {d:G5}") : $"  {key,-40} {value}");
             if (context.Parse.GetValue(json) is string file) File.WriteAllText(file, JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true }));

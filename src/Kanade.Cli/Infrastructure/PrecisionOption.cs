@@ -5,7 +5,7 @@ namespace Kanade.Cli.Infrastructure;
 
 /// <summary>
 /// <c>--precision auto|fp32|bf16|bf16-ssl-fp32</c>: the compute dtype of inference. <c>auto</c> is float32 on the CPU
-/// and, on CUDA, the reference's own split (WavLM in float32, the Kanade branches in bfloat16).
+/// and, on CUDA, the reference's own split (WavLM in float32 with TF32 matrix products, the Kanade branches in bfloat16).
 /// </summary>
 internal static class PrecisionOption
 {
@@ -28,7 +28,11 @@ internal static class PrecisionOption
         switch (Resolve(value, device))
         {
             case "bf16": model.SetInferencePrecision(ScalarType.BFloat16, includeSsl: true); break;
-            case "bf16-ssl-fp32": model.SetInferencePrecision(ScalarType.BFloat16, includeSsl: false); break;
+            case "bf16-ssl-fp32":
+                model.SetInferencePrecision(ScalarType.BFloat16, includeSsl: false);
+                // WavLM's float32 matrix products in TF32 on CUDA: a 10-bit mantissa, still finer than the bfloat16 of the branches.
+                if (device.type == TorchSharp.DeviceType.CUDA) TorchSharp.torch.backends.cuda.matmul.allow_tf32 = true;
+                break;
         }
     }
 }

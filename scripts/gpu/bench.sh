@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Runs on the CUDA machine, from the repository root: this project's benchmarks and, when .gpu/ref exists, the Python
+# reference's, on the same GPU, writing JSON and text into $OUT (default ./gpu-results).
+# Usage: scripts/gpu/bench.sh [model|tokenize|reference|all]...
+set -uo pipefail
+OUT=${OUT:-gpu-results}; mkdir -p "$OUT"; OUT=$(cd "$OUT" && pwd)
+export APP_DIR=${APP_DIR:-/tmp/kanade-app}; mkdir -p "$APP_DIR"
+K() { .gpu/run.sh .gpu/app.tar.xz kanade "$@"; }
+what=${*:-all}
+nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader > "$OUT/gpu.txt"
+python3 -c 'import torch; print(torch.__version__)' >> "$OUT/gpu.txt"
+if [[ $what == *model* || $what == all ]]; then
+  for p in fp32 bf16-ssl-fp32 bf16; do
+    K bench model --config config/model/12hz.yaml --device cuda --precision $p --json "$OUT/model_$p.json" > "$OUT/model_$p.txt" 2>&1
+  done
+fi
+if [[ $what == *tokenize* || $what == all ]]; then
+  nvidia-smi --query-gpu=utilization.gpu,memory.used --format=csv,noheader,nounits -lms 250 > "$OUT/tokenize_gpu_util.csv" &
+  smi=$!
+  K bench tokenize --config config/model/12hz.yaml --device cuda --precision ${TOKENIZE_PRECISION:-bf16} \
+    --files ${TOKENIZE_FILES:-256} --seconds 10 --repeat ${TOKENIZE_REPEAT:-100} --decode-threads ${DECODE_THREADS:-14} > "$OUT/tokenize.txt" 2>&1
+  kill $smi
+fi
+if [[ ($what == *reference* || $what == all) && -d .gpu/ref ]]; then
+  (cd .gpu/refbench && python3 bench_ref.py ../ref "$OUT/reference.json") > "$OUT/reference.txt" 2>&1
+fi
+ls -la "$OUT"

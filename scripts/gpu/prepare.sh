@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Packs what a CUDA machine with PyTorch needs (see README.md here) into .gpu/ (git-ignored):
+#   .gpu/app.tar.xz       the kanade CLI, self-contained, TorchBackend=external (libtorch from the machine's PyTorch)
+#   .gpu/tests.tar.xz     Kanade.Tests as a self-contained MSTest runner, plus the fixtures it reads (--tests)
+#   .gpu/ref/             the Python reference from REF_DIR, if given (--reference REF_DIR): never committed
+# Usage: scripts/gpu/prepare.sh [--tests] [--reference REF_DIR]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+shared=${KANADE_SHARED:-../shared}
+mkdir -p .gpu
+grep -qx '/.gpu/' .git/info/exclude 2>/dev/null || echo '/.gpu/' >> .git/info/exclude
+cp "$shared/gpu/run.sh" .gpu/
+tests=0; reference=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --tests) tests=1; shift ;;
+    --reference) reference=$2; shift 2 ;;
+    *) echo "unknown argument $1" >&2; exit 2 ;;
+  esac
+done
+if [ "$tests" = 1 ]; then
+  tmp=$(mktemp -d)
+  dotnet publish tests/Kanade.Tests -c Release -r linux-x64 --self-contained -p:KanadeTestRunner=true -p:TorchBackend=external -o "$tmp/tests" >&2
+  rm -f "$tmp"/tests/libtorch*.so* "$tmp"/tests/libc10*.so*
+  mkdir -p "$tmp/tests/fixtures"
+  for set in tiny12 tiny25; do
+    mkdir -p "$tmp/tests/fixtures/$set"
+    cp -r "$shared/fixtures/$set/clips" "$shared/fixtures/$set/model.yaml" "$shared/fixtures/$set/model_full.safetensors" \
+          "$shared/fixtures/$set/voice_conversion.safetensors" "$tmp/tests/fixtures/$set/"
+  done
+  cp -r "$shared/fixtures/audio" "$shared/fixtures/fixtures.json" "$tmp/tests/fixtures/"
+  tar -C "$tmp" -cJf .gpu/tests.tar.xz tests
+  rm -rf "$tmp"
+else
+  rm -f .gpu/tests.tar.xz
+  bash "$shared/gpu/pack.sh" src/Kanade.Cli/Kanade.Cli.csproj .gpu/app.tar.xz
+fi
+if [ -n "$reference" ]; then
+  rm -rf .gpu/ref && mkdir -p .gpu/ref/src .gpu/refbench
+  cp -r "$reference/src/kanade_tokenizer" .gpu/ref/src/
+  cp -r "$reference/config" .gpu/ref/
+  cp -r "${VOCOS_DIR:-$reference/vocos}" .gpu/ref/vocos
+  cp "$shared/reference/"*.py "$shared/reference/"*.yaml .gpu/refbench/
+fi
+du -sh .gpu >&2
