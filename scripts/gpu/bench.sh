@@ -5,6 +5,10 @@
 set -uo pipefail
 OUT=${OUT:-gpu-results}; mkdir -p "$OUT"; OUT=$(cd "$OUT" && pwd)
 export APP_DIR=${APP_DIR:-/tmp/kanade-app}; mkdir -p "$APP_DIR"
+# A machine without libsndfile1 (no apt there) gets the copy prepare.sh --with-libsndfile put in .gpu/lib.
+if [ -d .gpu/lib ] && ! ldconfig -p | grep -q libsndfile.so.1; then
+  export KANADE_LIBSNDFILE=$PWD/.gpu/lib/libsndfile.so.1 LD_LIBRARY_PATH=$PWD/.gpu/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
+fi
 K() { .gpu/run.sh .gpu/app.tar.xz kanade "$@"; }
 what=${*:-all}
 nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader > "$OUT/gpu.txt"

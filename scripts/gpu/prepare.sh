@@ -3,7 +3,9 @@
 #   .gpu/app.tar.xz       the kanade CLI, self-contained, TorchBackend=external (libtorch from the machine's PyTorch)
 #   .gpu/tests.tar.xz     Kanade.Tests as a self-contained MSTest runner, plus the fixtures it reads (--tests)
 #   .gpu/ref/             the Python reference from REF_DIR, if given (--reference REF_DIR): never committed
-# Usage: scripts/gpu/prepare.sh [--tests] [--reference REF_DIR]
+#   .gpu/lib/             this machine's libsndfile and its codec libraries (--with-libsndfile), for a GPU machine
+#                         that lacks libsndfile1 and cannot install it
+# Usage: scripts/gpu/prepare.sh [--tests] [--reference REF_DIR] [--with-libsndfile]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 shared=${KANADE_SHARED:-../shared}
@@ -15,6 +17,12 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --tests) tests=1; shift ;;
     --reference) reference=$2; shift 2 ;;
+    --with-libsndfile)
+      rm -rf .gpu/lib && mkdir -p .gpu/lib
+      lib=$(ldconfig -p | awk '/libsndfile.so.1 /{print $NF; exit}')
+      cp -L "$lib" .gpu/lib/
+      ldd "$lib" | awk '/=>/{print $3}' | grep -v -E '/(libc|libm|libpthread|libdl|ld-linux|libgcc_s)[.-]' | xargs -r -I{} cp -L {} .gpu/lib/
+      shift ;;
     *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
 done

@@ -31,6 +31,7 @@ internal static class KanadeCli
         root.Add(ExportSafetensorsCommand.Create(environment));
         root.Add(InfoCommand.Create(environment));
         root.Add(BenchCommand.Create(environment));
+        foreach (var command in TrainingCommands.Create(environment)) root.Add(command);
         return root;
     }
 

@@ -22,7 +22,7 @@ internal static class BenchTokenizeCommand
         var device = DeviceSpec.CreateListOption();
         var files = TokenizeCommand.Positive(new Option<int>("--files") { Description = "Files in the synthetic corpus.", DefaultValueFactory = _ => 24 });
         var seconds = new Option<double>("--seconds") { Description = "Mean file length (lengths spread from half to one and a half times it).", DefaultValueFactory = _ => 10 };
-        var batchSize = TokenizeCommand.Positive(new Option<int>("--batch-size", "-b") { Description = "As for tokenize.", DefaultValueFactory = _ => 1 });
+        var batchSize = new Option<int?>("--batch-size", "-b") { Description = "As for tokenize (default: tokenize's, 64 on CUDA and 1 on the CPU)." };
         var decodeThreads = TokenizeCommand.Positive(new Option<int>("--decode-threads") { Description = "As for tokenize.", DefaultValueFactory = _ => Math.Max(1, Environment.ProcessorCount / 2) });
         var repeat = TokenizeCommand.Positive(new Option<int>("--repeat") { Description = "List the corpus this many times in a manifest (distinct ids), for long runs without writing more audio.", DefaultValueFactory = _ => 1 });
         var maxBatchSeconds = new Option<double?>("--max-batch-seconds") { Description = "As for tokenize.", HelpName = "SECONDS" };
@@ -48,8 +48,9 @@ internal static class BenchTokenizeCommand
                     SafeTensors.Save(weights, random.state_dict().ToDictionary(e => e.Key, e => e.Value));
                 }
                 List<string> args = ["tokenize", "--config", config, "--weights", weights, "--input", input, "--output", output, "--overwrite",
-                    "--device", context.Get(device), "--batch-size", I(context.Get(batchSize)), "--decode-threads", I(context.Get(decodeThreads)),
+                    "--device", context.Get(device), "--decode-threads", I(context.Get(decodeThreads)),
                     "--precision", context.Get(model.Precision)];
+                if (context.Parse.GetValue(batchSize) is int size) args.AddRange(["--batch-size", I(size)]);
                 if (context.Parse.GetValue(maxBatchSeconds) is double limit) args.AddRange(["--max-batch-seconds", limit.ToString(CultureInfo.InvariantCulture)]);
                 if (ssl is not null) args.AddRange(["--ssl-weights", ssl]);
                 var captured = new StringWriter();
@@ -62,7 +63,7 @@ internal static class BenchTokenizeCommand
                 var summary = JsonSerializer.Deserialize<TokenizeSummary>(File.ReadAllText(Path.Combine(output, "summary.json")))!;
                 var o = context.Out;
                 o.WriteLine($"bench tokenize: {Path.GetFileName(config)}" + (context.Parse.GetValue(model.Weights) is null ? " (random weights)" : "") +
-                            F($", {summary.Files} files, {audioSeconds / 3600:F4} h of audio, device {context.Get(device)}, batch {context.Get(batchSize)}, {context.Get(decodeThreads)} decode threads, {Environment.ProcessorCount} cores"));
+                            F($", {summary.Files} files, {audioSeconds / 3600:F4} h of audio, device {context.Get(device)}, batch {context.Parse.GetValue(batchSize)?.ToString(CultureInfo.InvariantCulture) ?? "default"}, {context.Get(decodeThreads)} decode threads, {Environment.ProcessorCount} cores"));
                 o.WriteLine(F($"  throughput     {summary.AudioHoursPerHour:F1} audio-hours per hour ({summary.FilesPerSecond:F2} files/s, {summary.WallSeconds:F1} s of tokenizing)"));
                 o.WriteLine(F($"  whole run      {measurement.WallSeconds:F1} s wall, {measurement.CpuSeconds:F1} s CPU (model load and hashing included)"));
                 o.WriteLine($"  peak RSS       {ProcessMemory.MiB(measurement.PeakBytes)}  (RSS before the run {ProcessMemory.MiB(measurement.BaselineBytes)})");

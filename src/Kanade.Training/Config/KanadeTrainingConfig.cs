@@ -16,6 +16,12 @@ public sealed record KanadeTrainingConfig
     /// <summary>The data module (<c>data.init_args</c>); null when only the model is needed (e.g. a step API session).</summary>
     public AudioDataModuleConfig? Data { get; init; }
 
+    /// <summary>
+    /// The top-level <c>ckpt_path</c> of LightningCLI: a training checkpoint of this project to resume from, or
+    /// <c>last</c> for the newest <c>last</c> checkpoint of the run folder; null to start afresh.
+    /// </summary>
+    public string? CkptPath { get; init; }
+
     /// <summary>Where this config was read from (for messages); null when built in code.</summary>
     public string? SourcePath { get; init; }
 

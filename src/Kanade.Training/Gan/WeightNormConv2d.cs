@@ -45,7 +45,8 @@ public sealed class WeightNormConv2d : Module<Tensor, Tensor>
         using var init = nn.Conv2d(inChannels, outChannels, kernelSize, padding: padding, dilation: dilation);
         using (no_grad())
         {
-            bias = new Parameter(init.bias!.detach().clone());
+            // Detached from any dispose scope: a module built inside one (a discriminator snapshot) must outlive it.
+            bias = new Parameter(init.bias!.detach().clone().DetachFromDisposeScope());
             parametrizations = new WeightNormParametrizations(init.weight!.detach());
         }
         RegisterComponents();
@@ -93,8 +94,8 @@ public sealed class WeightNorm : nn.Module
     {
         using (no_grad())
         {
-            original0 = new Parameter(NormExceptDim0(initialWeight));
-            original1 = new Parameter(initialWeight.detach().clone());
+            original0 = new Parameter(NormExceptDim0(initialWeight).DetachFromDisposeScope());
+            original1 = new Parameter(initialWeight.detach().clone().DetachFromDisposeScope());
         }
         RegisterComponents();
     }
