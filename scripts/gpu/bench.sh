@@ -25,6 +25,11 @@ if [[ $what == *tokenize* || $what == all ]]; then
     --files ${TOKENIZE_FILES:-256} --seconds 10 --repeat ${TOKENIZE_REPEAT:-100} --decode-threads ${DECODE_THREADS:-14} > "$OUT/tokenize.txt" 2>&1
   kill $smi
 fi
+if [[ $what == *train* || $what == all ]]; then
+  for p in 32 tf32 bf16-mixed; do
+    K fit --config config/train/12hz_pretrain.yaml --device cuda --trainer.precision $p --benchmark-steps 20 --benchmark-batch 16 > "$OUT/train_$p.txt" 2>&1
+  done
+fi
 if [[ ($what == *reference* || $what == all) && -d .gpu/ref ]]; then
   (cd .gpu/refbench && python3 bench_ref.py ../ref "$OUT/reference.json") > "$OUT/reference.txt" 2>&1
 fi
