@@ -32,11 +32,13 @@ internal static class TokenizeCommand
         var overwrite = new Option<bool>("--overwrite") { Description = "Delete this shard's earlier output and start over (default: skip finished parts)." };
         var window = new WindowOptions();
         Option<double> windowSeconds = window.Seconds, contextSeconds = window.Context;
+        var workersPerDevice = new Option<int?>("--workers-per-device") { Description = "Threads feeding each device (sharing its model): one prepares and copies a batch while another's runs; default 2 on CUDA, 1 on the CPU." };
+        workersPerDevice.Validators.Add(r => { if (r.GetValueOrDefault<int?>() is < 1) r.AddError($"--workers-per-device must be at least 1, got {r.GetValueOrDefault<int?>()}."); });
         var decodeThreads = Positive(new Option<int>("--decode-threads") { Description = "Background threads decoding and resampling audio.", DefaultValueFactory = _ => Math.Max(1, Environment.ProcessorCount / 2) });
 
         var command = new Command("tokenize", "Tokenize a corpus to Parquet part files (resumable, shardable, several devices).");
         model.AddTo(command);
-        foreach (Option option in new Option[] { input, pattern, audioRoot, output, device, batchSize, maxBatchSeconds, numShards, shard, maxErrors, rowsPerPart, overwrite, decodeThreads })
+        foreach (Option option in new Option[] { input, pattern, audioRoot, output, device, batchSize, maxBatchSeconds, workersPerDevice, numShards, shard, maxErrors, rowsPerPart, overwrite, decodeThreads })
             command.Add(option);
         window.AddTo(command);
 
@@ -71,15 +73,17 @@ internal static class TokenizeCommand
                 Precision = PrecisionOption.Resolve(context.Get(model.Precision), devices[0]),
             };
 
-            // The first device's model is loaded here, so a bad checkpoint fails before any work starts; it also gives
-            // the figures the metadata and the windowing need. The other devices load theirs on their worker threads.
+            // One model per device, shared by that device's workers. The first is loaded here, so a bad checkpoint fails
+            // before any work starts, and gives the figures the metadata and the windowing need; the others load on
+            // their first worker's thread.
             var first = model.Load(context, devices[0]);
+            var models = devices.Select((d, i) => i == 0 ? new Lazy<KanadeModel>(first) : new Lazy<KanadeModel>(() => model.Load(context, d))).ToList();
             bool onGpu = devices.All(d => d.type == TorchSharp.DeviceType.CUDA);
             // libtorch's intra-op pool is process-wide: with many decode threads each running small resampling ops, a
             // pool per op oversubscribes the cores (measured: 120 vs 506 files/s on 2 cores). The GPU needs no CPU
             // threads for the model, so on CUDA each decode thread runs its ops alone.
             if (onGpu) TorchSharp.torch.set_num_threads(1);
-            bool firstTaken = false;
+            int workers = context.Parse.GetValue(workersPerDevice) ?? (onGpu ? 2 : 1);
             var windows = new WindowedEncoder(first, record.WindowSeconds, record.WindowContextSeconds);
             var writer = new ParquetTokenPartWriter(KanadeParquetMetadata.FromModel(first) with
             {
@@ -95,17 +99,11 @@ internal static class TokenizeCommand
                 Record = record,
                 Writer = writer,
                 Audio = new FileAudioSource(first.Config.SampleRate, first.MinimumSamples),
-                Encoders = [.. deviceNames.Select((name, i) => (Func<IBatchEncoder>)(() =>
+                Encoders = [.. deviceNames.SelectMany((name, i) => Enumerable.Range(0, workers).Select(_ => (Func<IBatchEncoder>)(() =>
                 {
-                    KanadeModel loaded;
-                    if (i == 0)
-                    {
-                        loaded = first;
-                        firstTaken = true;
-                    }
-                    else loaded = model.Load(context, devices[i]);
-                    return new ModelBatchEncoder(loaded, name, devices[i], new WindowedEncoder(loaded, record.WindowSeconds, record.WindowContextSeconds));
-                }))],
+                    var loaded = models[i].Value;
+                    return new ModelBatchEncoder(loaded, name, devices[i], new WindowedEncoder(loaded, record.WindowSeconds, record.WindowContextSeconds), ownsModel: false);
+                })))],
                 IsWindowed = windows.IsWindowed,
                 BatchSize = context.Parse.GetValue(batchSize) ?? (onGpu ? 64 : 1),
                 MaxBatchSamples = (long)(first.Config.SampleRate * (context.Parse.GetValue(maxBatchSeconds) ?? (onGpu ? 1280 : 240))),
@@ -124,7 +122,7 @@ internal static class TokenizeCommand
             }
             finally
             {
-                if (!firstTaken) first.Dispose();
+                foreach (var loaded in models.Where(m => m.IsValueCreated)) loaded.Value.Dispose();
             }
             context.Out.WriteLine(FormattableString.Invariant(
                 $"tokenized {summary.Files} files ({summary.Hours:F3} h of audio, {summary.Tokens} tokens) into '{job.Store.Root}'; this run: {summary.RunFiles} files in {summary.WallSeconds:F1} s, {summary.AudioHoursPerHour:F1} audio-h/h; {summary.PartsSkipped} of {summary.Parts} parts already done."));

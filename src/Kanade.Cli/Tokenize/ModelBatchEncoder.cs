@@ -10,7 +10,7 @@ namespace Kanade.Cli.Tokenize;
 /// <see cref="KanadeModel.Encode"/> up to float rounding); a longer one through <see cref="WindowedEncoder"/>. A batch
 /// that fails as a whole is retried item by item, so one bad input cannot sink its neighbours.
 /// </summary>
-internal sealed class ModelBatchEncoder(KanadeModel model, string device, Device torchDevice, WindowedEncoder encoder) : IBatchEncoder
+internal sealed class ModelBatchEncoder(KanadeModel model, string device, Device torchDevice, WindowedEncoder encoder, bool ownsModel = true) : IBatchEncoder
 {
     /// <inheritdoc/>
     public string Device => device;
@@ -67,5 +67,8 @@ internal sealed class ModelBatchEncoder(KanadeModel model, string device, Device
         null);
 
     /// <summary>Disposes the model.</summary>
-    public void Dispose() => model.Dispose();
+    public void Dispose()
+    {
+        if (ownsModel) model.Dispose();
+    }
 }

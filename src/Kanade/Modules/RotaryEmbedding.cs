@@ -35,8 +35,8 @@ public sealed class RotaryEmbedding
         if (tables.TryGetValue(key, out var table) && table.shape[0] >= length) return table;
         long size = Math.Max(initialLength, table is null ? length : length * 4);
         var fresh = Compute(size).to(device).DetachFromDisposeScope();
+        // The old table is left to the finalizer: another thread's forward may still be reading it.
         tables[key] = fresh;
-        table?.Dispose();
         return fresh;
     }
 
