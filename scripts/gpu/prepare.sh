@@ -34,9 +34,10 @@ if [ "$tests" = 1 ]; then
   for set in tiny12 tiny25; do
     mkdir -p "$tmp/tests/fixtures/$set"
     cp -r "$shared/fixtures/$set/clips" "$shared/fixtures/$set/model.yaml" "$shared/fixtures/$set/model_full.safetensors" \
-          "$shared/fixtures/$set/voice_conversion.safetensors" "$tmp/tests/fixtures/$set/"
+          "$shared/fixtures/$set/voice_conversion.safetensors" "$shared/fixtures/$set/model.safetensors" \
+          "$shared/fixtures/$set/ssl.safetensors" "$tmp/tests/fixtures/$set/"
   done
-  cp -r "$shared/fixtures/audio" "$shared/fixtures/fixtures.json" "$tmp/tests/fixtures/"
+  cp -r "$shared/fixtures/audio" "$shared/fixtures/fixtures.json" "$shared/fixtures/manifests.json" "$tmp/tests/fixtures/"
   tar -C "$tmp" -cJf .gpu/tests.tar.xz tests
   rm -rf "$tmp"
 else

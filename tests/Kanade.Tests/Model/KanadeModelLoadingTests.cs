@@ -1,3 +1,4 @@
+using TorchSharp;
 using Kanade.IO;
 using static TorchSharp.torch;
 
@@ -24,6 +25,7 @@ public sealed class KanadeModelLoadingTests
     {
         var model = new KanadeModel(ModelConfigLoader.Load(Fixtures.Path(set, "model.yaml")));
         var report = model.LoadWeights(Fixtures.Path(set, "model.safetensors"), Fixtures.Path(set, "ssl.safetensors"));
+        model.to(Fixtures.Device); // compared bit for bit with the shared model, so on the same device
         Assert.IsTrue(report.IsComplete, report.Describe());
         var absentPrefixes = report.AbsentOnPurpose.Select(n => n[..n.LastIndexOf('.')]).Distinct().ToArray();
         foreach (string module in absentModules)
@@ -71,6 +73,7 @@ public sealed class KanadeModelLoadingTests
         };
         var model = new KanadeModel(definition);
         model.LoadWeights(Fixtures.Path("tiny12", "model_full.safetensors"));
+        model.to(Fixtures.Device); // compared bit for bit with the shared model, so on the same device
         var wave = AudioFile.Load(Fixtures.Audio("short_24k.wav"), 24000);
         using var first = model.Encode(wave);
         using var second = model.Encode(wave);
