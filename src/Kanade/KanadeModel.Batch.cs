@@ -15,12 +15,17 @@ public sealed partial class KanadeModel
     /// <param name="waveforms">(samples,) waveforms at <see cref="KanadeModelConfig.SampleRate"/>, on the model's device.</param>
     /// <param name="returnContent">Compute content tokens and embeddings.</param>
     /// <param name="returnGlobal">Compute global embeddings.</param>
-    public IReadOnlyList<KanadeFeatures> EncodeBatch(IReadOnlyList<Tensor> waveforms, bool returnContent = true, bool returnGlobal = true)
+    /// <param name="resultDevice">Where the results go (the model's device when null); the CPU gets them in one copy per output, not one per item.</param>
+    public IReadOnlyList<KanadeFeatures> EncodeBatch(IReadOnlyList<Tensor> waveforms, bool returnContent = true, bool returnGlobal = true, Device? resultDevice = null)
     {
         ArgumentNullException.ThrowIfNull(waveforms);
         for (int i = 0; i < waveforms.Count; i++) CheckWaveform(waveforms[i], $"waveforms[{i}]", checkFinite: false);
         if (waveforms.Count == 0) return [];
-        if (waveforms.Count == 1) return [Encode(waveforms[0], returnContent, returnGlobal)];
+        if (waveforms.Count == 1)
+        {
+            var single = Encode(waveforms[0], returnContent, returnGlobal);
+            return [resultDevice is null ? single : new KanadeFeatures(single.ContentTokenIndices?.to(resultDevice), single.ContentEmbedding?.to(resultDevice), single.GlobalEmbedding?.to(resultDevice))];
+        }
 
         using var inference = inference_mode();
         using var scope = NewDisposeScope();
@@ -29,9 +34,12 @@ public sealed partial class KanadeModel
         int[] paddings = waveforms.Select(w => WaveformPadding(w.shape[0])).ToArray();
         long[] padded = waveforms.Select((w, i) => w.shape[0] + 2L * paddings[i]).ToArray();
         long longest = padded.Max();
-        var batch = OnDevice(stack(waveforms.Select((w, i) =>
-            functional.pad(w.to(waveforms[0].device), [paddings[i], longest - padded[i] + paddings[i]])), 0)); // (B, longest)
-        CheckFinite(batch);
+        var staging = zeros(waveforms.Count, longest, waveforms[0].dtype, waveforms[0].device); // (B, longest)
+        for (int i = 0; i < waveforms.Count; i++)
+            staging[i].narrow(0, paddings[i], waveforms[i].shape[0]).copy_(waveforms[i]);
+        var batch = OnDevice(staging);
+        // Checked when the results are read (the one wait at the end), not here: a wait now would idle the device.
+        var finite = isfinite(batch).all(1);
 
         // Frame counts follow from the lengths on the host: no device round trip in the middle of the pass.
         long[] frameCounts = padded.Select(SslFrames).ToArray();
@@ -44,6 +52,13 @@ public sealed partial class KanadeModel
         if (returnContent) (quantized, indices, _, _) = ForwardContent(local, valid, reconstructFeatures: false);
         if (returnGlobal) globals = ForwardGlobal(global, valid);
 
+        CheckFinite(finite);
+        if (resultDevice is not null)
+        {
+            indices = indices?.to(resultDevice);
+            quantized = quantized?.to(resultDevice);
+            globals = globals?.to(resultDevice);
+        }
         var results = new KanadeFeatures[waveforms.Count];
         for (int i = 0; i < results.Length; i++)
         {

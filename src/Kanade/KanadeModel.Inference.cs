@@ -126,10 +126,9 @@ public sealed partial class KanadeModel
             throw new ArgumentException($"{name} contains NaN or infinite samples.", name);
     }
 
-    /// <summary>One device-side check over a whole (B, samples) batch; names the first bad item only on failure.</summary>
-    static void CheckFinite(Tensor batch)
+    /// <summary>Throws naming the first item whose flag in <paramref name="finite"/> (B,) is false.</summary>
+    static void CheckFinite(Tensor finite)
     {
-        using var finite = isfinite(batch).all(1);
         if (finite.all().item<bool>()) return;
         long item = finite.logical_not().nonzero()[0, 0].item<long>();
         throw new ArgumentException($"waveforms[{item}] contains NaN or infinite samples.", "waveforms");
