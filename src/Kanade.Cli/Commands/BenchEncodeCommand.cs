@@ -41,7 +41,7 @@ internal static class BenchEncodeCommand
             long growth = (long)Measurement.Median(measured.Select(m => (double)(m.PeakBytes - m.BaselineBytes)));
             long parameters = kanade.parameters().Sum(p => p.numel());
             var o = context.Out;
-            o.WriteLine($"bench encode: {Path.GetFileName(context.Get(model.Config))}" + (context.Parse.GetValue(model.Weights) is null ? " (random weights)" : "") +
+            o.WriteLine($"bench encode: {Path.GetFileName(model.Resolve(context).Config)}" + (context.Parse.GetValue(model.Weights) is null ? " (random weights)" : "") +
                         F($", {parameters:N0} parameters, {length:G} s of audio, device {context.Get(device)}, {Environment.ProcessorCount} cores, median of {measured.Count} runs"));
             o.WriteLine(F($"  wall time      {wall:F3} s  ({length / wall:F1}x real time)"));
             o.WriteLine(F($"  CPU time       {cpu:F3} s  (all threads)"));

@@ -33,7 +33,7 @@ internal static class BenchLongAudioCommand
             var encoder = window.Create(context, kanade);
             var clips = context.Get(audio);
             var o = context.Out;
-            o.WriteLine($"bench long-audio: {Path.GetFileName(context.Get(model.Config))}" + (context.Parse.GetValue(model.Weights) is null ? " (random weights)" : "") +
+            o.WriteLine($"bench long-audio: {Path.GetFileName(model.Resolve(context).Config)}" + (context.Parse.GetValue(model.Weights) is null ? " (random weights)" : "") +
                         F($", window {context.Get(window.Seconds):G} s, context {context.Get(window.Context):G} s, device {context.Get(device)}"));
 
             using (var scope = NewDisposeScope())

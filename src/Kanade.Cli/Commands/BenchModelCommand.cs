@@ -52,7 +52,7 @@ internal static class BenchModelCommand
             {
                 ["device"] = cuda ? $"cuda ({context.Get(device)})" : $"cpu ({Environment.ProcessorCount} cores)",
                 ["precision"] = PrecisionOption.Resolve(context.Get(model.Precision), where),
-                ["config"] = Path.GetFileName(context.Get(model.Config)),
+                ["config"] = Path.GetFileName(model.Resolve(context).Config),
             };
             using var wave = (randn(10 * rate) * 0.1f).to(where);
             results["encode_10s_batch1_s"] = Time(() => kanade.Encode(wave), n, 3);

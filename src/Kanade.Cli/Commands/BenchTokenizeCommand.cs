@@ -39,7 +39,7 @@ internal static class BenchTokenizeCommand
                 string corpus = Path.Combine(work, "corpus"), output = Path.Combine(work, "tokens");
                 double audioSeconds = WriteCorpus(corpus, context.Get(files), context.Get(seconds)) * context.Get(repeat);
                 string input = context.Get(repeat) == 1 ? corpus : WriteRepeatedManifest(corpus, context.Get(repeat));
-                string config = context.Get(model.Config);
+                string config = model.Resolve(context).Config;
                 string? weights = context.Parse.GetValue(model.Weights), ssl = context.Parse.GetValue(model.SslWeights);
                 if (weights is null)
                 {

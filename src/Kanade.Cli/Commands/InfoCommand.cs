@@ -19,7 +19,7 @@ internal static class InfoCommand
         CommandRunner.SetBody(command, environment, context =>
         {
             model.CheckFiles(context);
-            string configPath = context.Get(model.Config);
+            string configPath = model.Resolve(context).Config;
             using var kanade = new KanadeModel(ModelConfigLoader.Load(configPath));
             var c = kanade.Config;
             var ssl = kanade.Definition.SslFeatureExtractor;
@@ -46,7 +46,7 @@ internal static class InfoCommand
             }
             o.WriteLine(F($"  {"total",-24} {total,14:N0}"));
             o.WriteLine(F($"  {"exported",-24} {exported,14:N0}  (without {string.Join(", ", NotExported)})"));
-            if (context.Parse.GetValue(model.Weights) is { } weights) o.WriteLine("weights:         " + CheckWeights(kanade, weights, context.Parse.GetValue(model.SslWeights)));
+            if (model.Resolve(context) is { Weights: { } weights } files) o.WriteLine("weights:         " + CheckWeights(kanade, weights, files.SslWeights));
             return ExitCodes.Ok;
         });
         return command;

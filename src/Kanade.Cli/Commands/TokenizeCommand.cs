@@ -55,11 +55,12 @@ internal static class TokenizeCommand
             var corpus = Corpus.Open(inputPath, context.Get(pattern), root);
             if (corpus.Items.Count == 0) throw new CliException($"--input '{inputPath}': no audio files (pattern '{context.Get(pattern)}').");
 
-            string configPath = context.Get(model.Config);
+            string configPath = model.Resolve(context).Config;
             var deviceNames = DeviceSpec.Split(context.Get(device));
             var devices = deviceNames.Select(DeviceSpec.Resolve).ToList();
             var plan = new PartPlan(corpus.Items.Count, context.Get(rowsPerPart), context.Get(numShards), context.Get(shard));
-            var weights = new[] { context.Parse.GetValue(model.Weights), context.Parse.GetValue(model.SslWeights) }.OfType<string>().ToList();
+            var files = model.Resolve(context);
+            var weights = new[] { files.Weights, files.SslWeights }.OfType<string>().ToList();
             var record = new JobRecord
             {
                 Corpus = corpus.Source,

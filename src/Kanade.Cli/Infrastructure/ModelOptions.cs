@@ -14,9 +14,16 @@ internal sealed class ModelOptions
     /// <summary>The model (or training) config YAML.</summary>
     public Option<string> Config { get; } = new("--config", "-c")
     {
-        Description = "Model config YAML (config/model/12hz.yaml...) or a training config.",
-        Required = true,
+        Description = "Model config YAML (config/model/12hz.yaml...) or a training config; or use --model.",
         HelpName = "YAML",
+    };
+
+    /// <summary>A published model by name (Hugging Face hub id, optional @revision), instead of --config/--weights.</summary>
+    public Option<string?> Model { get; } = new("--model", "-m")
+    {
+        Description = "A published model, downloaded on first use into the Hugging Face cache: frothywater/kanade-12.5hz, " +
+                      "frothywater/kanade-25hz, frothywater/kanade-25hz-clean (optional @revision), or a folder with config.yaml and model.safetensors.",
+        HelpName = "ID",
     };
 
     /// <summary>The weights file.</summary>
@@ -40,14 +47,17 @@ internal sealed class ModelOptions
             Description = weightsRequired
                 ? "Model weights (.safetensors, .pt/.pth/.ckpt)."
                 : "Model weights (.safetensors, .pt/.pth/.ckpt); without it the architecture runs with random weights.",
-            Required = weightsRequired,
             HelpName = "FILE",
         };
+        this.weightsRequired = weightsRequired;
     }
+
+    readonly bool weightsRequired;
 
     /// <summary>Adds the options to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
     {
+        command.Add(Model);
         command.Add(Config);
         command.Add(Weights);
         command.Add(SslWeights);
@@ -55,20 +65,41 @@ internal sealed class ModelOptions
     }
 
     /// <summary>Fails naming the option when a given file is missing.</summary>
-    public void CheckFiles(CommandContext context)
+    public void CheckFiles(CommandContext context) => Resolve(context);
+
+    /// <summary>
+    /// The config, weights and SSL weights files of the model the options name: the files given, or those of
+    /// <c>--model</c> (downloaded into the hub cache when missing, with progress on stderr).
+    /// </summary>
+    public (string Config, string? Weights, string? SslWeights) Resolve(CommandContext context)
     {
-        PathChecks.ExistingFile(context.Get(Config), "--config");
-        PathChecks.OptionalFile(context.Parse.GetValue(Weights), "--weights");
-        PathChecks.OptionalFile(context.Parse.GetValue(SslWeights), "--ssl-weights");
+        string? id = context.Parse.GetValue(Model), config = context.Parse.GetValue(Config);
+        string? weights = context.Parse.GetValue(Weights), ssl = context.Parse.GetValue(SslWeights);
+        if (id is not null)
+        {
+            if (config is not null || weights is not null)
+                throw CliException.Usage("--model names a published model: give either --model or --config/--weights, not both.");
+            if (resolved is null)
+            {
+                using var hub = new Kanade.IO.Hub.HubClient { DownloadProgress = Kanade.IO.Hub.DownloadProgressWriter.To(context.Error) };
+                var files = Kanade.IO.Hub.PretrainedFiles.ForKanadeModel(id, hub);
+                resolved = (files.ConfigPath, files.WeightsPath, ssl ?? files.SslWeightsPath);
+            }
+            return resolved.Value;
+        }
+        if (config is null) throw CliException.Usage("give the model: --model ID (a published model) or --config YAML" + (weightsRequired ? " --weights FILE." : "."));
+        if (weightsRequired && weights is null) throw CliException.Usage("--weights is required with --config (or name a published model with --model).");
+        PathChecks.ExistingFile(config, "--config");
+        PathChecks.OptionalFile(weights, "--weights");
+        PathChecks.OptionalFile(ssl, "--ssl-weights");
+        return (config, weights, ssl);
     }
 
-    /// <summary>Loads the model (random weights when none were given and that is allowed) and moves it to <paramref name="device"/>.</summary>
+    (string, string?, string?)? resolved;
+
     public KanadeModel Load(CommandContext context, Device device)
     {
-        CheckFiles(context);
-        string config = context.Get(Config);
-        string? weights = context.Parse.GetValue(Weights);
-        string? ssl = context.Parse.GetValue(SslWeights);
+        var (config, weights, ssl) = Resolve(context);
         context.Trace($"loading {config}" + (weights is null ? " (random weights)" : $" with {weights}") + (ssl is null ? "" : $" + {ssl}"));
         var model = new KanadeModel(ModelConfigLoader.Load(config));
         try
