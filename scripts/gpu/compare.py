@@ -1,0 +1,99 @@
+"""Writes docs/performance.md from the results of scripts/gpu/bench.sh (this project and the Python reference,
+same machine, same session).
+
+Usage: python3 scripts/gpu/compare.py RESULTS_DIR [docs/performance.md]
+RESULTS_DIR holds model_{fp32,bf16-ssl-fp32,bf16}.json, reference.json, tokenize.txt (+ tokenize_gpu_util.csv),
+train_{32,tf32,bf16-mixed}.txt and gpu.txt, as bench.sh writes them.
+"""
+import datetime
+import json
+import os
+import re
+import sys
+
+results = sys.argv[1]
+target = sys.argv[2] if len(sys.argv) > 2 else "docs/performance.md"
+
+
+def load(name):
+    path = os.path.join(results, name)
+    return json.load(open(path)) if os.path.exists(path) else {}
+
+
+def text(name):
+    path = os.path.join(results, name)
+    return open(path).read() if os.path.exists(path) else ""
+
+
+ref = load("reference.json")
+ours = {p: load(f"model_{p}.json") for p in ("fp32", "bf16-ssl-fp32", "bf16")}
+gpu = text("gpu.txt").strip().splitlines()
+machine = f"{gpu[0]}, PyTorch {gpu[1]}" if len(gpu) > 1 else ref.get("device", "?")
+
+rows = []
+
+
+def row(figure, reference, value, unit, lower_is_better, note=""):
+    if reference is None or value is None:
+        ratio = ""
+    else:
+        ratio = f"{(reference / value if lower_is_better else value / reference):.2f}x"
+    fmt = (lambda v: "" if v is None else f"{v:,.1f}" if v >= 100 else f"{v:.2f}")
+    rows.append(f"| {figure} | {fmt(reference)} | {fmt(value)} | {unit} | {ratio} | {note} |")
+
+
+ms = lambda d, k: None if k not in d else d[k] * 1000
+for precision, note in (("bf16-ssl-fp32", "default on CUDA (the reference's own split: WavLM fp32, branches bf16)"),
+                        ("bf16", "everything bf16"), ("fp32", "float32, TF32 off")):
+    d = ours[precision]
+    if not d:
+        continue
+    row(f"encode 10 s, batch 1 [{precision}]", ms(ref, "encode_10s_batch1_s"), ms(d, "encode_10s_batch1_s"), "ms", True, note)
+    row(f"decode 10 s [{precision}]", ms(ref, "decode_10s_batch1_s"), ms(d, "decode_10s_batch1_s"), "ms", True)
+    row(f"Vocos on that mel [{precision}]", ms(ref, "vocos_10s_batch1_s"), ms(d, "vocos_10s_batch1_s"), "ms", True)
+    for b in (16, 64):
+        key = f"tokenize_batch{b}_audio_hours_per_hour"
+        row(f"bulk pass {b} x 10 s (SSL + content + global) [{precision}]", ref.get(key), d.get(key), "audio-h/h", False,
+            f"{d.get(f'tokenize_batch{b}_tflop_per_s', 0):.0f} TFLOP/s of matrix work")
+
+tokenize = text("tokenize.txt")
+m = re.search(r"throughput\s+([\d.]+) audio-hours per hour", tokenize)
+util = ""
+csv = os.path.join(results, "tokenize_gpu_util.csv")
+summary = os.path.join(results, "tokenize_gpu_util_summary.txt")
+if os.path.exists(summary):
+    util = "GPU utilisation " + open(summary).read().split()[2].split(".")[0] + "% mean over the run"
+if os.path.exists(csv):
+    values = [float(line.split(",")[0]) for line in open(csv) if line.strip()]
+    util = f"GPU utilisation {sum(values) / len(values):.0f}% mean over the run"
+if m:
+    row("tokenize end to end: WAV files on disk to Parquet [bf16]", ref.get("tokenize_batch64_audio_hours_per_hour"), float(m.group(1)),
+        "audio-h/h", False, "reference column: its pure-model batch-64 figure; " + util)
+
+for precision in ("32", "tf32", "bf16-mixed"):
+    t = text(f"train_{precision}.txt")
+    m = re.search(r"([\d.]+) samples/s, peak ([\d.]+) GiB", t)
+    if m:
+        row(f"pretraining step, batch 16 x 5.76 s [{precision}]", ref.get("train_samples_per_s"), float(m.group(1)), "samples/s", False,
+            f"peak {float(m.group(2)):.2f} GiB (nvidia-smi, reserved) vs reference {ref.get('train_peak_mem_gib', 0):.2f} GiB (allocated)")
+
+flops = next((d["encode_gflop_per_audio_second"] for d in ours.values() if d), None)
+with open(target, "w") as f:
+    f.write(f"""# Performance
+
+Measured with `scripts/gpu/bench.sh` on {machine}, {datetime.date.today().isoformat()}; this page is written by
+`scripts/gpu/compare.py` from that run's results. The reference is kanade-tokenizer at its published commit run by
+the shared `bench_ref.py` in the same session on the same GPU (bf16 autocast as its `encode` uses it, SDPA, no
+FlashAttention). Both use the full-size 12hz architecture with random weights (speed does not depend on them).
+
+| figure | reference | this project | unit | ratio (>1: faster) | note |
+| --- | --- | --- | --- | --- | --- |
+""")
+    f.write("\n".join(rows) + "\n")
+    if flops:
+        f.write(f"\nEncode arithmetic (matrix products and convolutions): {flops:.1f} GFLOP per second of audio; at the H100's "
+                "measured 773 TFLOP/s of dense bf16 matrix work, MFU = (TFLOP/s column) / 773.\n")
+    notes = os.path.join(results, "notes.md")
+    if os.path.exists(notes):
+        f.write("\n" + open(notes).read())
+print(f"wrote {target}")
