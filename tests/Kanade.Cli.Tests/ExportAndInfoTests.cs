@@ -20,6 +20,23 @@ public sealed class ExportAndInfoTests
     }
 
     [TestMethod]
+    public void ExportOfAFitCheckpointEqualsTheReferencesExport()
+    {
+        using var folder = new TempFolder();
+        string checkpoint = folder.File("last.safetensors"), output = folder.File("export.safetensors");
+        using (var pipeline = Kanade.Training.Pipeline.KanadeTrainingPipeline.FromConfig(Fixtures.Path("tiny12", "train.yaml")))
+        {
+            pipeline.LoadWeights(CliHarness.Weights);
+            pipeline.SaveCheckpoint(checkpoint); // model, discriminator and optimiser state, as kanade fit writes them
+        }
+        CliHarness.Run("export-safetensors", checkpoint, "--config", CliHarness.Config, "-o", output).Expect(0);
+        var written = SafeTensors.Load(output);
+        var reference = SafeTensors.Load(Fixtures.Path("tiny12", "model.safetensors"));
+        CollectionAssert.AreEquivalent(reference.Keys.ToList(), written.Keys.ToList());
+        foreach (var (name, tensor) in reference) TensorAssert.Identical(written[name], tensor, name);
+    }
+
+    [TestMethod]
     public void IncludedModulesAreExportedToo()
     {
         using var folder = new TempFolder();

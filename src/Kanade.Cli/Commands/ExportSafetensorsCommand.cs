@@ -63,15 +63,14 @@ internal static class ExportSafetensorsCommand
         return command;
     }
 
-    /// <summary>A Lightning checkpoint's <c>model.</c> tensors, or a plain state dict (a <c>model.</c> prefix on every name removed).</summary>
+    /// <summary>
+    /// The model's tensors of any checkpoint training reads: one written by <c>kanade fit</c>, a Lightning <c>.ckpt</c>
+    /// (its <c>model.</c> tensors), or a plain state dict.
+    /// </summary>
     static Dictionary<string, Tensor> Read(string path)
     {
-        if (!Path.GetExtension(path).Equals(".safetensors", StringComparison.OrdinalIgnoreCase)
-            && TorchCheckpoint.ReadInfo(path).TopLevelKeys.Contains("state_dict"))
-            return TorchCheckpoint.LoadLightning(path, "model.");
-        var state = WeightFile.Load(path);
-        if (state.Count > 0 && state.Keys.All(k => k.StartsWith("model.", StringComparison.Ordinal)))
-            return state.ToDictionary(e => e.Key["model.".Length..], e => e.Value);
-        return state;
+        var weights = Kanade.Training.Pipeline.PipelineWeights.Read(path);
+        foreach (var tensor in weights.Discriminator.Values) tensor.Dispose();
+        return weights.Model.ToDictionary(e => e.Key, e => e.Value);
     }
 }
