@@ -37,7 +37,11 @@ public sealed partial class KanadeModel
         var staging = zeros(waveforms.Count, longest, waveforms[0].dtype, waveforms[0].device); // (B, longest)
         for (int i = 0; i < waveforms.Count; i++)
             staging[i].narrow(0, paddings[i], waveforms[i].shape[0]).copy_(waveforms[i]);
-        var batch = OnDevice(staging);
+        // CPU -> CUDA through pinned memory without blocking this thread: a pageable copy would wait for all work
+        // queued on the device (another worker's batch included) before this thread could prepare anything else.
+        var batch = staging.device_type == DeviceType.CPU && Device.type == DeviceType.CUDA
+            ? staging.pin_memory().cuda(Device, non_blocking: true)
+            : OnDevice(staging);
         // Checked when the results are read (the one wait at the end), not here: a wait now would idle the device.
         var finite = isfinite(batch).all(1);
 
