@@ -13,15 +13,16 @@ namespace Kanade.MLNet;
 /// like <see cref="AudioFile.Load"/>.
 /// </summary>
 /// <remarks>
-/// <see cref="Transform"/> is lazy: a file is read only when a cursor that asks for the waveform (or the error column)
+/// <see cref="KanadeTransformer.Transform"/> is lazy: a file is read only when a cursor that asks for the waveform (or the error column)
 /// reaches its row, except under <see cref="AudioErrorPolicy.SkipRow"/>, where every row is read as the cursor moves
 /// so that unreadable rows can be left out. Save a fitted pipeline with <see cref="KanadePipeline.Save"/>.
 /// </remarks>
-public sealed class AudioLoadingTransformer : ITransformer
+public sealed class AudioLoadingTransformer : KanadeTransformer
 {
     internal AudioLoadingOptions Options { get; }
 
-    internal AudioLoadingTransformer(AudioLoadingOptions options) => Options = options.Validated();
+    internal AudioLoadingTransformer(AudioLoadingOptions options)
+        : base("LoadAudio is not a row-to-row mapper (it can skip rows); use Transform.") => Options = options.Validated();
 
     /// <summary>The waveform column created.</summary>
     public string OutputColumnName => Options.OutputColumnName;
@@ -34,49 +35,25 @@ public sealed class AudioLoadingTransformer : ITransformer
     /// <summary>What happens to unreadable rows.</summary>
     public AudioErrorPolicy ErrorPolicy => Options.ErrorPolicy;
 
-    /// <summary>False: the rows can be filtered (<see cref="AudioErrorPolicy.SkipRow"/>); use <see cref="Transform"/>.</summary>
-    public bool IsRowToRowMapper => false;
-
-    /// <summary>The input schema plus the waveform column (and the error column under <see cref="AudioErrorPolicy.EmptyWithErrorColumn"/>).</summary>
-    /// <exception cref="ArgumentOutOfRangeException">The path column is absent or not Text, or an offset/frames column is not Int32/Int64.</exception>
-    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
-    {
-        ArgumentNullException.ThrowIfNull(inputSchema);
-        CheckInputs(inputSchema);
-        return OutputSchemas.Append(inputSchema, AddedColumns());
-    }
-
-    /// <summary>Not supported: use <see cref="Transform"/>.</summary>
-    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) =>
-        throw new NotSupportedException("LoadAudio is not a row-to-row mapper (it can skip rows); use Transform.");
-
-    /// <summary>A lazy view of <paramref name="input"/> with the waveform column; nothing is read until a cursor moves.</summary>
-    public IDataView Transform(IDataView input)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        CheckInputs(input.Schema);
-        return new AudioLoadingDataView(input, this);
-    }
-
-    void ICanSaveModel.Save(ModelSaveContext ctx) => throw KanadePipeline.SaveNotSupported(this);
-
     internal const string Name = "LoadAudio";
 
-    internal void CheckInputs(DataViewSchema schema)
+    private protected override IDataView View(IDataView input) => new AudioLoadingDataView(input, this);
+
+    internal override void CheckInputs(DataViewSchema schema)
     {
         SchemaChecks.Require(schema, Options.InputColumnName, ColumnTypes.Text, Name);
         if (Options.OffsetColumnName is { } offset) SchemaChecks.Require(schema, offset, ColumnTypes.Integer, Name);
         if (Options.FramesColumnName is { } frames) SchemaChecks.Require(schema, frames, ColumnTypes.Integer, Name);
     }
 
-    internal void CheckInputs(SchemaShape shape)
+    internal override void CheckInputs(SchemaShape shape)
     {
         SchemaChecks.Require(shape, Options.InputColumnName, ColumnTypes.Text, Name);
         if (Options.OffsetColumnName is { } offset) SchemaChecks.Require(shape, offset, ColumnTypes.Integer, Name);
         if (Options.FramesColumnName is { } frames) SchemaChecks.Require(shape, frames, ColumnTypes.Integer, Name);
     }
 
-    internal DataViewSchema AddedColumns()
+    internal override DataViewSchema AddedColumns()
     {
         var builder = new DataViewSchema.Builder();
         builder.AddColumn(Options.OutputColumnName, new VectorDataViewType(NumberDataViewType.Single),

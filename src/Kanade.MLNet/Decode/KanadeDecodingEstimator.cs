@@ -1,14 +1,13 @@
 // KanadeDecode's estimator: the model is already trained; Fit checks the schema.
-using Kanade.MLNet.Schema;
 using Microsoft.ML;
 
 namespace Kanade.MLNet;
 
 /// <summary>
 /// The <see cref="IEstimator{TTransformer}"/> of <see cref="KanadeCatalog.KanadeDecode(TransformsCatalog, KanadeModel, string, string, string, string?, int)"/>:
-/// <see cref="Fit"/> checks the input schema and returns a <see cref="KanadeDecodingTransformer"/> (nothing is trained).
+/// <see cref="KanadeEstimator{TTransformer}.Fit"/> checks the input schema and returns a <see cref="KanadeDecodingTransformer"/> (nothing is trained).
 /// </summary>
-public sealed class KanadeDecodingEstimator : IEstimator<KanadeDecodingTransformer>
+public sealed class KanadeDecodingEstimator : KanadeEstimator<KanadeDecodingTransformer>
 {
     readonly KanadeModel model;
     readonly KanadeDecodingOptions options;
@@ -21,22 +20,5 @@ public sealed class KanadeDecodingEstimator : IEstimator<KanadeDecodingTransform
         this.options = options.Validated();
     }
 
-    /// <summary>Checks <paramref name="input"/>'s schema and returns the transformer (running nothing).</summary>
-    public KanadeDecodingTransformer Fit(IDataView input)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        var transformer = new KanadeDecodingTransformer(model, options);
-        transformer.CheckInputs(input.Schema);
-        return transformer;
-    }
-
-    /// <summary>The input shape plus the mel and frame-count columns; checks the input columns' types.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">An input column is absent or of the wrong type.</exception>
-    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
-    {
-        ArgumentNullException.ThrowIfNull(inputSchema);
-        var transformer = new KanadeDecodingTransformer(model, options);
-        transformer.CheckInputs(inputSchema);
-        return SchemaShapes.Extend(inputSchema, transformer.AddedColumns());
-    }
+    private protected override KanadeDecodingTransformer Transformer() => new(model, options);
 }

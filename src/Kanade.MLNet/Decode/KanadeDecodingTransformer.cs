@@ -14,17 +14,18 @@ namespace Kanade.MLNet;
 /// annotated with <see cref="KanadeAnnotations.MelBins"/>) and its frame count (Int32).
 /// </summary>
 /// <remarks>
-/// <see cref="Transform"/> is lazy; rows are decoded a read-ahead window at a time in padded, masked batches
+/// <see cref="KanadeTransformer.Transform"/> is lazy; rows are decoded a read-ahead window at a time in padded, masked batches
 /// (<see cref="KanadeModel.DecodeBatch"/>) on the model's device. A cursor that asks only for the frame count computes
 /// it from the token count without running the decoder. Rows without tokens give an empty mel and 0 frames.
 /// Save fitted pipelines with <see cref="KanadePipeline.Save"/>.
 /// </remarks>
-public sealed class KanadeDecodingTransformer : ITransformer
+public sealed class KanadeDecodingTransformer : KanadeTransformer
 {
     internal KanadeDecodingOptions Options { get; }
     internal KanadeModelRunner Runner { get; } = new();
 
     internal KanadeDecodingTransformer(KanadeModel model, KanadeDecodingOptions options)
+        : base("KanadeDecode batches rows and is not a row-to-row mapper; use Transform.")
     {
         ArgumentNullException.ThrowIfNull(model);
         Model = model;
@@ -42,35 +43,11 @@ public sealed class KanadeDecodingTransformer : ITransformer
     /// <summary>The frame-count column created, or null.</summary>
     public string? MelFramesColumnName => Options.MelFramesColumnName;
 
-    /// <summary>False: rows are computed a window at a time; use <see cref="Transform"/>.</summary>
-    public bool IsRowToRowMapper => false;
-
-    /// <summary>The input schema plus the mel and frame-count columns.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">An input column is absent or of the wrong type or size.</exception>
-    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
-    {
-        ArgumentNullException.ThrowIfNull(inputSchema);
-        CheckInputs(inputSchema);
-        return OutputSchemas.Append(inputSchema, AddedColumns());
-    }
-
-    /// <summary>Not supported: use <see cref="Transform"/>.</summary>
-    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) =>
-        throw new NotSupportedException("KanadeDecode batches rows and is not a row-to-row mapper; use Transform.");
-
-    /// <summary>A lazy view of <paramref name="input"/> with the mel columns; nothing runs until a cursor moves.</summary>
-    public IDataView Transform(IDataView input)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        CheckInputs(input.Schema);
-        return new MappedDataView<DecodeItem, DecodedRow>(input, new DecodingMapping(this, input.Schema));
-    }
-
-    void ICanSaveModel.Save(ModelSaveContext ctx) => throw KanadePipeline.SaveNotSupported(this);
-
     internal const string Name = "KanadeDecode";
 
-    internal void CheckInputs(DataViewSchema schema)
+    private protected override IDataView View(IDataView input) => new MappedDataView<DecodeItem, DecodedRow>(input, new DecodingMapping(this, input.Schema));
+
+    internal override void CheckInputs(DataViewSchema schema)
     {
         SchemaChecks.Require(schema, Options.TokensColumnName, ColumnTypes.TokenVector, Name);
         var global = SchemaChecks.Require(schema, Options.GlobalEmbeddingColumnName, ColumnTypes.SingleVector, Name);
@@ -80,14 +57,14 @@ public sealed class KanadeDecodingTransformer : ITransformer
         if (Options.AudioLengthColumnName is { } length) SchemaChecks.Require(schema, length, ColumnTypes.Integer, Name);
     }
 
-    internal void CheckInputs(SchemaShape shape)
+    internal override void CheckInputs(SchemaShape shape)
     {
         SchemaChecks.Require(shape, Options.TokensColumnName, ColumnTypes.TokenVector, Name);
         SchemaChecks.Require(shape, Options.GlobalEmbeddingColumnName, ColumnTypes.SingleVector, Name);
         if (Options.AudioLengthColumnName is { } length) SchemaChecks.Require(shape, length, ColumnTypes.Integer, Name);
     }
 
-    internal DataViewSchema AddedColumns()
+    internal override DataViewSchema AddedColumns()
     {
         var builder = new DataViewSchema.Builder();
         builder.AddColumn(Options.MelColumnName, new VectorDataViewType(NumberDataViewType.Single),

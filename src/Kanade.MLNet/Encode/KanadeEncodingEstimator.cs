@@ -1,14 +1,13 @@
 // KanadeEncode's estimator: the model is already trained; Fit checks the schema.
-using Kanade.MLNet.Schema;
 using Microsoft.ML;
 
 namespace Kanade.MLNet;
 
 /// <summary>
 /// The <see cref="IEstimator{TTransformer}"/> of <see cref="KanadeCatalog.KanadeEncode(TransformsCatalog, KanadeModel, string, string?, string?, int)"/>:
-/// <see cref="Fit"/> checks the input schema and returns a <see cref="KanadeEncodingTransformer"/> over the given model (nothing is trained).
+/// <see cref="KanadeEstimator{TTransformer}.Fit"/> checks the input schema and returns a <see cref="KanadeEncodingTransformer"/> over the given model (nothing is trained).
 /// </summary>
-public sealed class KanadeEncodingEstimator : IEstimator<KanadeEncodingTransformer>
+public sealed class KanadeEncodingEstimator : KanadeEstimator<KanadeEncodingTransformer>
 {
     readonly KanadeModel model;
     readonly KanadeEncodingOptions options;
@@ -21,22 +20,5 @@ public sealed class KanadeEncodingEstimator : IEstimator<KanadeEncodingTransform
         this.options = options.Validated();
     }
 
-    /// <summary>Checks <paramref name="input"/>'s schema and returns the transformer (running nothing).</summary>
-    public KanadeEncodingTransformer Fit(IDataView input)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        var transformer = new KanadeEncodingTransformer(model, options);
-        transformer.CheckInputs(input.Schema);
-        return transformer;
-    }
-
-    /// <summary>The input shape plus the encoder's columns; checks the waveform column's type.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">The waveform column is absent or not a Vector&lt;Single&gt;.</exception>
-    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
-    {
-        ArgumentNullException.ThrowIfNull(inputSchema);
-        var transformer = new KanadeEncodingTransformer(model, options);
-        transformer.CheckInputs(inputSchema);
-        return SchemaShapes.Extend(inputSchema, transformer.AddedColumns());
-    }
+    private protected override KanadeEncodingTransformer Transformer() => new(model, options);
 }

@@ -15,7 +15,7 @@ namespace Kanade.MLNet;
 /// embedding (Vector&lt;Single&gt;, tokens x dim row-major).
 /// </summary>
 /// <remarks>
-/// <para><see cref="Transform"/> is lazy. A cursor reads <see cref="KanadeBatchingOptions.ReadAheadRows"/> rows ahead,
+/// <para><see cref="KanadeTransformer.Transform"/> is lazy. A cursor reads <see cref="KanadeBatchingOptions.ReadAheadRows"/> rows ahead,
 /// encodes them in padded, masked batches of <see cref="KanadeBatchingOptions.BatchSize"/> (<see cref="KanadeModel.EncodeBatch"/>)
 /// on the device the model is on, and hands the rows out in input order; one forward pass serves every output column
 /// of a row. A cursor that asks only for the global embedding skips the content branch, one that asks only for tokens
@@ -25,13 +25,14 @@ namespace Kanade.MLNet;
 /// <para>ML.NET's model saving (<c>mlContext.Model.Save</c>) cannot hold a TorchSharp model: save fitted pipelines with
 /// <see cref="KanadePipeline.Save"/>.</para>
 /// </remarks>
-public sealed class KanadeEncodingTransformer : ITransformer
+public sealed class KanadeEncodingTransformer : KanadeTransformer
 {
     internal KanadeEncodingOptions Options { get; }
     internal KanadeModelRunner Runner { get; } = new();
     readonly Lazy<(string Name, string Sha256)> config;
 
     internal KanadeEncodingTransformer(KanadeModel model, KanadeEncodingOptions options)
+        : base("KanadeEncode batches rows and is not a row-to-row mapper; use Transform.")
     {
         ArgumentNullException.ThrowIfNull(model);
         Model = model;
@@ -50,41 +51,17 @@ public sealed class KanadeEncodingTransformer : ITransformer
     /// <summary>The content-embedding column created, or null.</summary>
     public string? ContentEmbeddingColumnName => Options.ContentEmbeddingColumnName;
 
-    /// <summary>False: rows are computed a window at a time; use <see cref="Transform"/>.</summary>
-    public bool IsRowToRowMapper => false;
-
-    /// <summary>The input schema plus the token, global-embedding and content-embedding columns asked for.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">The waveform column is absent or not a Vector&lt;Single&gt;.</exception>
-    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
-    {
-        ArgumentNullException.ThrowIfNull(inputSchema);
-        CheckInputs(inputSchema);
-        return OutputSchemas.Append(inputSchema, AddedColumns());
-    }
-
-    /// <summary>Not supported: use <see cref="Transform"/>.</summary>
-    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) =>
-        throw new NotSupportedException("KanadeEncode batches rows and is not a row-to-row mapper; use Transform.");
-
-    /// <summary>A lazy view of <paramref name="input"/> with the encoder's columns; nothing runs until a cursor moves.</summary>
-    public IDataView Transform(IDataView input)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        CheckInputs(input.Schema);
-        return new MappedDataView<float[], EncodedRow>(input, new EncodingMapping(this));
-    }
-
-    void ICanSaveModel.Save(ModelSaveContext ctx) => throw KanadePipeline.SaveNotSupported(this);
-
     internal const string Name = "KanadeEncode";
 
-    internal void CheckInputs(DataViewSchema schema) => SchemaChecks.Require(schema, Options.InputColumnName, ColumnTypes.SingleVector, Name);
-    internal void CheckInputs(SchemaShape shape) => SchemaChecks.Require(shape, Options.InputColumnName, ColumnTypes.SingleVector, Name);
+    private protected override IDataView View(IDataView input) => new MappedDataView<float[], EncodedRow>(input, new EncodingMapping(this));
+
+    internal override void CheckInputs(DataViewSchema schema) => SchemaChecks.Require(schema, Options.InputColumnName, ColumnTypes.SingleVector, Name);
+    internal override void CheckInputs(SchemaShape shape) => SchemaChecks.Require(shape, Options.InputColumnName, ColumnTypes.SingleVector, Name);
 
     internal string[] AddedColumnNames =>
         new[] { Options.TokensColumnName, Options.GlobalEmbeddingColumnName, Options.ContentEmbeddingColumnName }.OfType<string>().ToArray();
 
-    internal DataViewSchema AddedColumns()
+    internal override DataViewSchema AddedColumns()
     {
         var (configName, configSha256) = config.Value;
         var builder = new DataViewSchema.Builder();

@@ -14,15 +14,16 @@ namespace Kanade.MLNet;
 /// at the vocoder's <see cref="IVocoder.SampleRate"/>, annotated with <see cref="KanadeAnnotations.SampleRate"/>).
 /// </summary>
 /// <remarks>
-/// <see cref="Transform"/> is lazy; rows of a read-ahead window with the same frame count are vocoded together on the
+/// <see cref="KanadeTransformer.Transform"/> is lazy; rows of a read-ahead window with the same frame count are vocoded together on the
 /// vocoder's device. An empty mel gives an empty waveform. Save fitted pipelines with <see cref="KanadePipeline.Save"/>.
 /// </remarks>
-public sealed class VocodingTransformer : ITransformer
+public sealed class VocodingTransformer : KanadeTransformer
 {
     internal VocodingOptions Options { get; }
     internal KanadeModelRunner Runner { get; } = new();
 
     internal VocodingTransformer(IVocoder vocoder, VocodingOptions options)
+        : base("Vocode batches rows and is not a row-to-row mapper; use Transform.")
     {
         ArgumentNullException.ThrowIfNull(vocoder);
         Vocoder = vocoder;
@@ -39,35 +40,11 @@ public sealed class VocodingTransformer : ITransformer
     /// <summary>The device the vocoder's weights are on (CPU for a vocoder that is not a TorchSharp module).</summary>
     internal Device Device => Vocoder is TorchSharp.torch.nn.Module module && module.parameters().FirstOrDefault() is { } p ? p.device : CPU;
 
-    /// <summary>False: rows are computed a window at a time; use <see cref="Transform"/>.</summary>
-    public bool IsRowToRowMapper => false;
-
-    /// <summary>The input schema plus the waveform column.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">The mel column is absent, not a Vector&lt;Single&gt;, or annotated with another bin count.</exception>
-    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
-    {
-        ArgumentNullException.ThrowIfNull(inputSchema);
-        CheckInputs(inputSchema);
-        return OutputSchemas.Append(inputSchema, AddedColumns());
-    }
-
-    /// <summary>Not supported: use <see cref="Transform"/>.</summary>
-    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) =>
-        throw new NotSupportedException("Vocode batches rows and is not a row-to-row mapper; use Transform.");
-
-    /// <summary>A lazy view of <paramref name="input"/> with the waveform column; nothing runs until a cursor moves.</summary>
-    public IDataView Transform(IDataView input)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        CheckInputs(input.Schema);
-        return new MappedDataView<float[], float[]>(input, new VocodingMapping(this));
-    }
-
-    void ICanSaveModel.Save(ModelSaveContext ctx) => throw KanadePipeline.SaveNotSupported(this);
-
     internal const string Name = "Vocode";
 
-    internal void CheckInputs(DataViewSchema schema)
+    private protected override IDataView View(IDataView input) => new MappedDataView<float[], float[]>(input, new VocodingMapping(this));
+
+    internal override void CheckInputs(DataViewSchema schema)
     {
         var mel = SchemaChecks.Require(schema, Options.InputColumnName, ColumnTypes.SingleVector, Name);
         if (mel.Annotations.Schema.GetColumnOrNull(KanadeAnnotations.MelBins) is { } annotation && annotation.Type == NumberDataViewType.Int32)
@@ -80,9 +57,9 @@ public sealed class VocodingTransformer : ITransformer
         }
     }
 
-    internal void CheckInputs(SchemaShape shape) => SchemaChecks.Require(shape, Options.InputColumnName, ColumnTypes.SingleVector, Name);
+    internal override void CheckInputs(SchemaShape shape) => SchemaChecks.Require(shape, Options.InputColumnName, ColumnTypes.SingleVector, Name);
 
-    internal DataViewSchema AddedColumns()
+    internal override DataViewSchema AddedColumns()
     {
         var builder = new DataViewSchema.Builder();
         builder.AddColumn(Options.OutputColumnName, new VectorDataViewType(NumberDataViewType.Single),

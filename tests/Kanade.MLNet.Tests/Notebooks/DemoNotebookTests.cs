@@ -5,24 +5,15 @@ namespace Kanade.MLNet.Tests.Notebooks;
 [TestClass]
 public sealed class DemoNotebookTests
 {
-    static TempFolder? folder;
-    static NotebookRunner? run;
+    static Tiny12NotebookRun? notebook;
 
-    static NotebookRunner Run => run!;
+    static NotebookRunner Run => notebook!.Runner;
 
     [ClassInitialize]
-    public static void RunNotebook(TestContext _)
-    {
-        folder = TestData.NewFolder();
-        run = NotebookRunner.Run(NotebookFixture.Notebook("demo.ipynb"), NotebookFixture.Tiny12Environment(folder.Path));
-    }
+    public static void RunNotebook(TestContext _) => notebook = new("demo.ipynb");
 
     [ClassCleanup]
-    public static void Cleanup()
-    {
-        run?.Dispose();
-        folder?.Dispose();
-    }
+    public static void Cleanup() => notebook?.Dispose();
 
     [TestMethod]
     public void VoiceConversionKeepsTheSourcesLength()

@@ -10,32 +10,28 @@ public sealed class HiftGeneratorTests
 {
     public TestContext TestContext { get; set; } = null!;
 
-    static IEnumerable<object[]> Clips => Fixtures.ClipFiles.Select(c => new object[] { c });
-
     [TestMethod]
-    [DynamicData(nameof(Clips))]
+    [DynamicData(nameof(VocoderFixtures.Clips), typeof(VocoderFixtures))]
     public void F0_MatchesReferenceF0Predictor(string clipFile)
     {
         using var hift = VocoderFixtures.TinyHift();
         var clip = Fixtures.Clip("tiny25", clipFile);
         using var f0 = hift.F0(clip["mel_from_tokens"].unsqueeze(0));
-        TestContext.WriteLine($"{clipFile}: max |diff| = {VocoderFixtures.MaxDiff(f0[0], clip["hift_f0"]):G3}");
-        TensorAssert.Close(f0[0], clip["hift_f0"], TensorAssert.Deep, $"tiny25 {clipFile} hift_f0");
+        VocoderFixtures.AssertMatchesReference(TestContext, f0[0], clip["hift_f0"], $"tiny25 {clipFile} hift_f0");
     }
 
     [TestMethod]
-    [DynamicData(nameof(Clips))]
+    [DynamicData(nameof(VocoderFixtures.Clips), typeof(VocoderFixtures))]
     public void Decode_StoredSource_MatchesReferenceWaveform(string clipFile)
     {
         using var hift = VocoderFixtures.TinyHift();
         var clip = Fixtures.Clip("tiny25", clipFile);
         using var waveform = hift.Decode(clip["mel_from_tokens"].unsqueeze(0), clip["hift_source"].unsqueeze(0));
-        TestContext.WriteLine($"{clipFile}: max |diff| = {VocoderFixtures.MaxDiff(waveform[0], clip["vocoded"]):G3}");
-        TensorAssert.Close(waveform[0], clip["vocoded"], TensorAssert.Deep, $"tiny25 {clipFile} vocoded");
+        VocoderFixtures.AssertMatchesReference(TestContext, waveform[0], clip["vocoded"], $"tiny25 {clipFile} vocoded");
     }
 
     [TestMethod]
-    [DynamicData(nameof(Clips))]
+    [DynamicData(nameof(VocoderFixtures.Clips), typeof(VocoderFixtures))]
     public void Decode_ZeroSource_MatchesReferenceWaveform(string clipFile)
     {
         using var hift = VocoderFixtures.TinyHift();
@@ -43,8 +39,7 @@ public sealed class HiftGeneratorTests
         var mel = clip["mel_from_tokens"].unsqueeze(0);
         using var source = zeros(1, 1, mel.shape[2] * hift.Options.SamplesPerFrame);
         using var waveform = hift.Decode(mel, source);
-        TestContext.WriteLine($"{clipFile}: max |diff| = {VocoderFixtures.MaxDiff(waveform[0], clip["vocoded_zero_source"]):G3}");
-        TensorAssert.Close(waveform[0], clip["vocoded_zero_source"], TensorAssert.Deep, $"tiny25 {clipFile} vocoded_zero_source");
+        VocoderFixtures.AssertMatchesReference(TestContext, waveform[0], clip["vocoded_zero_source"], $"tiny25 {clipFile} vocoded_zero_source");
     }
 
     [TestMethod]
@@ -102,8 +97,8 @@ public sealed class HiftGeneratorTests
     [TestMethod]
     public void LoadWeights_VocosCheckpoint_ThrowsNamingTheExpectedHiftTensors()
     {
-        using var hift = new HiftGenerator(HiftOptions.Load(Fixtures.Path("tiny25", "hift_config.json")));
-        string vocos = Fixtures.Path("tiny12", "vocos.safetensors");
+        using var hift = new HiftGenerator(VocoderFixtures.TinyHiftOptions());
+        string vocos = VocoderFixtures.TinyVocosWeights;
         var error = Assert.ThrowsExactly<InvalidDataException>(() => hift.LoadWeights(WeightFile.Load(vocos), vocos));
         StringAssert.Contains(error.Message, "are not HiFT weights: expected tensors under conv_pre.*, f0_predictor.*, m_source.*, ups.*");
         StringAssert.Contains(error.Message, "look like a Vocos checkpoint");
@@ -112,8 +107,8 @@ public sealed class HiftGeneratorTests
     [TestMethod]
     public void LoadWeights_MissingTensor_ThrowsNamingItInCheckpointTerms()
     {
-        using var hift = new HiftGenerator(HiftOptions.Load(Fixtures.Path("tiny25", "hift_config.json")));
-        string path = Fixtures.Path("tiny25", "hift.safetensors");
+        using var hift = new HiftGenerator(VocoderFixtures.TinyHiftOptions());
+        string path = VocoderFixtures.TinyHiftWeights;
         var state = WeightFile.Load(path);
         state.Remove("conv_post.parametrizations.weight.original0");
         var error = Assert.ThrowsExactly<WeightLoadException>(() => hift.LoadWeights(state, path));
@@ -123,13 +118,13 @@ public sealed class HiftGeneratorTests
     [TestMethod]
     public void LoadWeights_PrefixedLegacyWeightNorm_DecodesAsTheParametrizedCheckpoint()
     {
-        string path = Fixtures.Path("tiny25", "hift.safetensors");
+        string path = VocoderFixtures.TinyHiftWeights;
         var legacy = WeightFile.Load(path).ToDictionary(
             e => "generator." + e.Key
                 .Replace(".parametrizations.weight.original0", ".weight_g")
                 .Replace(".parametrizations.weight.original1", ".weight_v"),
             e => e.Value);
-        using var hift = new HiftGenerator(HiftOptions.Load(Fixtures.Path("tiny25", "hift_config.json")));
+        using var hift = new HiftGenerator(VocoderFixtures.TinyHiftOptions());
         hift.LoadWeights(legacy, path);
         using var reference = VocoderFixtures.TinyHift();
         var clip = Fixtures.Clip("tiny25", "short_24k.wav");

@@ -10,17 +10,14 @@ public sealed class VocosTests
 {
     public TestContext TestContext { get; set; } = null!;
 
-    static IEnumerable<object[]> Clips => Fixtures.ClipFiles.Select(c => new object[] { c });
-
     [TestMethod]
-    [DynamicData(nameof(Clips))]
+    [DynamicData(nameof(VocoderFixtures.Clips), typeof(VocoderFixtures))]
     public void Vocode_MelFromTokens_MatchesReferenceWaveform(string clipFile)
     {
         using var vocos = VocoderFixtures.TinyVocos();
         var clip = Fixtures.Clip("tiny12", clipFile);
         using var waveform = vocos.Vocode(clip["mel_from_tokens"].unsqueeze(0));
-        TestContext.WriteLine($"{clipFile}: max |diff| = {VocoderFixtures.MaxDiff(waveform[0], clip["vocoded"]):G3}");
-        TensorAssert.Close(waveform[0], clip["vocoded"], TensorAssert.Deep, $"tiny12 {clipFile} vocoded");
+        VocoderFixtures.AssertMatchesReference(TestContext, waveform[0], clip["vocoded"], $"tiny12 {clipFile} vocoded");
     }
 
     [TestMethod]
@@ -53,8 +50,8 @@ public sealed class VocosTests
     [TestMethod]
     public void LoadWeights_HiftCheckpoint_ThrowsNamingTheExpectedVocosTensors()
     {
-        using var vocos = new Vocos(VocosConfig.Load(Fixtures.Path("tiny12", "vocos_config.yaml")));
-        string hift = Fixtures.Path("tiny25", "hift.safetensors");
+        using var vocos = new Vocos(VocoderFixtures.TinyVocosConfig());
+        string hift = VocoderFixtures.TinyHiftWeights;
         var error = Assert.ThrowsExactly<InvalidDataException>(() => vocos.LoadWeights(WeightFile.Load(hift), hift));
         StringAssert.Contains(error.Message, "are not Vocos weights: expected tensors under backbone.*, head.*, feature_extractor.*");
         StringAssert.Contains(error.Message, "look like a HiFT checkpoint");
@@ -64,8 +61,8 @@ public sealed class VocosTests
     [TestMethod]
     public void LoadWeights_TensorOfWrongShape_ThrowsNamingBothShapes()
     {
-        using var vocos = new Vocos(VocosConfig.Load(Fixtures.Path("tiny12", "vocos_config.yaml")));
-        string path = Fixtures.Path("tiny12", "vocos.safetensors");
+        using var vocos = new Vocos(VocoderFixtures.TinyVocosConfig());
+        string path = VocoderFixtures.TinyVocosWeights;
         var state = WeightFile.Load(path);
         state["head.out.bias"] = zeros(1000);
         var error = Assert.ThrowsExactly<WeightLoadException>(() => vocos.LoadWeights(state, path));
@@ -75,8 +72,8 @@ public sealed class VocosTests
     [TestMethod]
     public void LoadWeights_WithoutFeatureExtractorBuffers_ThrowsNamingThem()
     {
-        using var vocos = new Vocos(VocosConfig.Load(Fixtures.Path("tiny12", "vocos_config.yaml")));
-        string path = Fixtures.Path("tiny12", "vocos.safetensors");
+        using var vocos = new Vocos(VocoderFixtures.TinyVocosConfig());
+        string path = VocoderFixtures.TinyVocosWeights;
         var state = WeightFile.Load(path).Where(e => !e.Key.StartsWith("feature_extractor.")).ToDictionary();
         var error = Assert.ThrowsExactly<WeightLoadException>(() => vocos.LoadWeights(state, path));
         StringAssert.Contains(error.Message, "missing:    feature_extractor.mel_spec.mel_scale.fb [513, 100]");
@@ -84,7 +81,7 @@ public sealed class VocosTests
     }
 
     [TestMethod]
-    [DynamicData(nameof(Clips))]
+    [DynamicData(nameof(VocoderFixtures.Clips), typeof(VocoderFixtures))]
     public void Features_OfTheClipWaveform_AreTheReferenceVocosStyleMel(string clipFile)
     {
         using var vocos = VocoderFixtures.TinyVocos();
@@ -116,7 +113,7 @@ public sealed class VocosTests
     [TestMethod]
     public void Decode_SamePaddingHead_GivesHopSamplesPerFrame()
     {
-        var config = VocosConfig.Load(Fixtures.Path("tiny12", "vocos_config.yaml"));
+        var config = VocoderFixtures.TinyVocosConfig();
         using var vocos = new Vocos(config with { Head = config.Head with { Padding = "same" } });
         using var mel = randn(2, 100, 7);
         using var waveform = vocos.Vocode(mel);
@@ -153,7 +150,7 @@ public sealed class VocosTests
     [TestMethod]
     public void Vocode_ConditionedBackboneWithoutBandwidthId_ThrowsNamingIt()
     {
-        var config = VocosConfig.Load(Fixtures.Path("tiny12", "vocos_config.yaml"));
+        var config = VocoderFixtures.TinyVocosConfig();
         using var vocos = new Vocos(config with { Backbone = config.Backbone with { AdanormNumEmbeddings = 4 } });
         using var mel = zeros(1, 100, 5);
         var error = Assert.ThrowsExactly<ArgumentNullException>(() => vocos.Vocode(mel));
