@@ -1,5 +1,6 @@
 // Port of kanade-tokenizer model.py _calculate_waveform_padding / _calculate_original_audio_length /
 // _calculate_target_mel_length (MIT).
+using Kanade.Audio;
 using Kanade.Ssl;
 
 namespace Kanade;
@@ -27,6 +28,17 @@ public static class KanadeLengths
         long requiredAtSslRate = SslFrameArithmetic.MinimumInputLength(convLayers, frames);
         double required = (double)requiredAtSslRate / sslSampleRate * sampleRate;
         return (int)Math.Ceiling((required - audioLength) / 2);
+    }
+
+    /// <summary>
+    /// SSL frames the model sees for a waveform of <paramref name="audioLength"/> samples: after
+    /// <see cref="WaveformPadding"/> on each side, resampling to <paramref name="sslSampleRate"/> (torchaudio's output
+    /// length, <see cref="Resampler.OutputLength"/>) and the feature extractor's convolutions.
+    /// </summary>
+    public static long SslFrameCount(long audioLength, int sampleRate, int sslSampleRate, IReadOnlyList<ConvLayerSpec> convLayers)
+    {
+        long padded = audioLength + 2L * WaveformPadding(audioLength, sampleRate, sslSampleRate, convLayers);
+        return SslFrameArithmetic.OutputFrames(convLayers, Resampler.OutputLength(padded, sampleRate, sslSampleRate));
     }
 
     /// <summary>Waveform length (at <paramref name="sampleRate"/>) that <paramref name="tokenCount"/> tokens stand for.</summary>

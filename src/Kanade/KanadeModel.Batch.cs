@@ -46,7 +46,7 @@ public sealed partial class KanadeModel
         var finite = isfinite(batch).all(1);
 
         // Frame counts follow from the lengths on the host: no device round trip in the middle of the pass.
-        long[] frameCounts = padded.Select(SslFrames).ToArray();
+        long[] frameCounts = waveforms.Select(w => SslFrameCount(w.shape[0])).ToArray();
         bool ragged = padded.Any(p => p != longest);
         var lengths = ragged ? tensor(padded, device: batch.device) : null;
         var (local, global, _) = ForwardSslFeaturesWithFrames(batch, 0, lengths);

@@ -1,5 +1,4 @@
 // Port of kanade-tokenizer model.py encode / decode / voice_conversion (MIT).
-using Kanade.Ssl;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -36,13 +35,9 @@ public sealed partial class KanadeModel
     public int WaveformPadding(long samples) => KanadeLengths.WaveformPadding(samples, Config.SampleRate,
         ssl_feature_extractor.SslSampleRate, ssl_feature_extractor.ConvLayers);
 
-    /// <summary>SSL frames the model sees for a padded waveform of <paramref name="samples"/> samples (after resampling).</summary>
-    long SslFrames(long samples)
-    {
-        var ssl = ssl_feature_extractor;
-        long resampled = (samples * ssl.SslSampleRate + Config.SampleRate - 1) / Config.SampleRate; // torchaudio: ceil(new * n / orig)
-        return SslFrameArithmetic.OutputFrames(ssl.ConvLayers, resampled);
-    }
+    /// <summary>SSL frames the model sees for a waveform of <paramref name="samples"/> samples (padded, then resampled).</summary>
+    long SslFrameCount(long samples) => KanadeLengths.SslFrameCount(samples, Config.SampleRate,
+        ssl_feature_extractor.SslSampleRate, ssl_feature_extractor.ConvLayers);
 
     /// <summary>Waveform length that <paramref name="tokenCount"/> tokens stand for.</summary>
     public long OriginalAudioLength(long tokenCount) => KanadeLengths.OriginalAudioLength(tokenCount, Config.SampleRate,

@@ -21,6 +21,16 @@ public sealed class KanadeLengthsTests
     }
 
     [TestMethod]
+    [DynamicData(nameof(Clips))]
+    public void SslFrameCountMatchesTheReferenceFeatures(string set, string clip)
+    {
+        var info = Fixtures.ClipInfo(set, clip);
+        long samples = info.GetProperty("samples").GetInt64();
+        long frames = info.GetProperty("tensors").GetProperty("local_ssl").GetProperty("shape")[0].GetInt64();
+        Assert.AreEqual(frames, KanadeLengths.SslFrameCount(samples, 24000, 16000, WavLMConvs), clip);
+    }
+
+    [TestMethod]
     public void TrainingPaddingRoundsFramesUpToTheDownsampleFactor()
     {
         // 34,560 samples at 24 kHz = 23,040 at 16 kHz = 72 frames exactly: padding 60 (fixtures.json train_step).
