@@ -40,8 +40,9 @@ public static class AttentionMasks
         if (validKeys is null) return band;
         using var scope = NewDisposeScope();
         var keys = validKeys.view(validKeys.shape[0], 1, 1, length); // (B, T) -> (B, 1, 1, T)
-        var diagonal = eye(length, dtype: ScalarType.Bool, device: device);
-        var mask = (keys | diagonal);
+        // A window of 0 keeps only i == j: the identity, cached like any band instead of built on every call.
+        var diagonal = Band(length, window: 0, causal: false, device)!;
+        var mask = keys | diagonal;
         if (band is not null) mask = mask & band;
         return mask.MoveToOuterDisposeScope();
     }
