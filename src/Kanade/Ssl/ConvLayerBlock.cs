@@ -45,10 +45,6 @@ sealed class ConvLayerBlock : nn.Module<Tensor, Tensor?, (Tensor Output, Tensor?
     }
 
     /// <summary>
-    /// (B, C_in, T) -> (B, C_out, T'), and the valid lengths (B,) mapped through the convolution when given.
-    /// With lengths, a GroupNorm takes its statistics over each item's valid frames only.
-    /// </summary>
-    /// <summary>
     /// The first layer (one input channel) as a strided window view times the kernel matrix on CUDA: the same sums as
     /// the convolution, 2.4x faster there than cuDNN's (5.0 ms vs 2.1 ms for 64 x 10 s in bfloat16). Null elsewhere.
     /// </summary>
@@ -60,6 +56,10 @@ sealed class ConvLayerBlock : nn.Module<Tensor, Tensor?, (Tensor Output, Tensor?
         return windows.matmul(kernel).transpose(1, 2);                               // (B, frames, C) -> (B, C, frames)
     }
 
+    /// <summary>
+    /// (B, C_in, T) -> (B, C_out, T'), and the valid lengths (B,) mapped through the convolution when given.
+    /// With lengths, a GroupNorm takes its statistics over each item's valid frames only.
+    /// </summary>
     public override (Tensor Output, Tensor? Lengths) forward(Tensor x, Tensor? lengths)
     {
         using var scope = NewDisposeScope();
