@@ -234,7 +234,7 @@ public sealed class HiftGenerator : Module<Tensor, Tensor>, IVocoder
         using var scope = NewDisposeScope();
         int nFft = Options.IstftNFft, hop = Options.IstftHopLen, bins = nFft / 2 + 1;
         // (B, 1, samples) -> (B, n_fft/2+1, source frames) complex -> (B, n_fft + 2, source frames) real, imaginary
-        var spectrum = stft(source.squeeze(1), nFft, hop, nFft, stftWindow.On(source.device, source.dtype), center: true, pad_mode: PaddingModes.Reflect, return_complex: true);
+        var spectrum = Stft.Complex(source.squeeze(1), nFft, hop, stftWindow.On(source.device, source.dtype));
         var sourceStft = cat([spectrum.real, spectrum.imag], 1);
 
         var x = conv_pre.call(mel);
