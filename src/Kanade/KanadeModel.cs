@@ -130,25 +130,37 @@ public sealed partial class KanadeModel : Module
     public LoadReport LoadWeights(string weightsPath, string? sslWeightsPath = null)
     {
         var weights = WeightFile.Load(weightsPath);
-        bool sslInMain = weights.Keys.Any(k => k.StartsWith(SslPrefix));
-        if (sslWeightsPath is not null)
+        try
         {
-            foreach (var (name, tensor) in SslWeights.Load(sslWeightsPath)) weights[SslPrefix + name] = tensor;
+            bool sslInMain = weights.Keys.Any(k => k.StartsWith(SslPrefix));
+            if (sslWeightsPath is not null)
+            {
+                foreach (var (name, tensor) in SslWeights.Load(sslWeightsPath))
+                {
+                    if (weights.Remove(SslPrefix + name, out var replaced)) replaced.Dispose();
+                    weights[SslPrefix + name] = tensor;
+                }
+            }
+            else if (!sslInMain)
+            {
+                throw new FileNotFoundException(
+                    $"'{weightsPath}' holds no SSL weights (no '{SslPrefix}*' tensors), as published exports do not. Pass the SSL weights " +
+                    $"(sslWeightsPath, --ssl-weights): {SslWeights.WhereToGet(Definition.SslFeatureExtractor.ModelName)}", weightsPath);
+            }
+            var report = StateDictLoader.Load(this, weights, new StateDictLoadOptions
+            {
+                SourceName = sslWeightsPath is null ? weightsPath : $"{weightsPath} + {sslWeightsPath}",
+                // Exports leave out the training-only modules; the resampler kernel is recomputed from the two rates.
+                AbsentPrefixes = ["ssl_feature_extractor.resampler.", "feature_decoder.", "conv_upsample."],
+            });
+            eval();
+            return report;
         }
-        else if (!sslInMain)
+        finally
         {
-            throw new FileNotFoundException(
-                $"'{weightsPath}' holds no SSL weights (no '{SslPrefix}*' tensors), as published exports do not. Pass the SSL weights " +
-                $"(sslWeightsPath, --ssl-weights): {SslWeights.WhereToGet(Definition.SslFeatureExtractor.ModelName)}", weightsPath);
+            // The values were copied into the parameters: free the file's copy now rather than at some later GC.
+            foreach (var tensor in weights.Values) tensor.Dispose();
         }
-        var report = StateDictLoader.Load(this, weights, new StateDictLoadOptions
-        {
-            SourceName = sslWeightsPath is null ? weightsPath : $"{weightsPath} + {sslWeightsPath}",
-            // Exports leave out the training-only modules; the resampler kernel is recomputed from the two rates.
-            AbsentPrefixes = ["ssl_feature_extractor.resampler.", "feature_decoder.", "conv_upsample."],
-        });
-        eval();
-        return report;
     }
 
     const string SslPrefix = "ssl_feature_extractor.model.";

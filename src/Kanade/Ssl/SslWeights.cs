@@ -16,11 +16,18 @@ public static class SslWeights
     public static Dictionary<string, Tensor> Load(string path)
     {
         var weights = WeightFile.Load(path);
+        Dictionary<string, Tensor> result;
         if (weights.Keys.Any(k => k.StartsWith(KanadePrefix, StringComparison.Ordinal)))
-            return weights.Where(kv => kv.Key.StartsWith(KanadePrefix, StringComparison.Ordinal))
-                          .ToDictionary(kv => kv.Key[KanadePrefix.Length..], kv => kv.Value);
-        if (HuggingFaceWavLM.IsHuggingFace(weights.Keys)) return HuggingFaceWavLM.ToTorchaudio(weights);
-        return weights;
+            result = weights.Where(kv => kv.Key.StartsWith(KanadePrefix, StringComparison.Ordinal))
+                            .ToDictionary(kv => kv.Key[KanadePrefix.Length..], kv => kv.Value);
+        else if (HuggingFaceWavLM.IsHuggingFace(weights.Keys)) result = HuggingFaceWavLM.ToTorchaudio(weights);
+        else return weights;
+        // What the result leaves out (the rest of a Kanade state dict, the separate q/k/v projections now concatenated)
+        // is freed here rather than at some later GC.
+        var kept = new HashSet<Tensor>(result.Values, ReferenceEqualityComparer.Instance);
+        foreach (var tensor in weights.Values)
+            if (!kept.Contains(tensor)) tensor.Dispose();
+        return result;
     }
 
     /// <summary>Where the weights of a registry model are published, for error messages.</summary>
