@@ -132,19 +132,19 @@ public sealed partial class KanadeModel : Module
         var weights = WeightFile.Load(weightsPath);
         try
         {
-            bool sslInMain = weights.Keys.Any(k => k.StartsWith(SslPrefix));
+            bool sslInMain = weights.Keys.Any(k => k.StartsWith(SslWeights.KanadePrefix, StringComparison.Ordinal));
             if (sslWeightsPath is not null)
             {
                 foreach (var (name, tensor) in SslWeights.Load(sslWeightsPath))
                 {
-                    if (weights.Remove(SslPrefix + name, out var replaced)) replaced.Dispose();
-                    weights[SslPrefix + name] = tensor;
+                    if (weights.Remove(SslWeights.KanadePrefix + name, out var replaced)) replaced.Dispose();
+                    weights[SslWeights.KanadePrefix + name] = tensor;
                 }
             }
             else if (!sslInMain)
             {
                 throw new FileNotFoundException(
-                    $"'{weightsPath}' holds no SSL weights (no '{SslPrefix}*' tensors), as published exports do not. Pass the SSL weights " +
+                    $"'{weightsPath}' holds no SSL weights (no '{SslWeights.KanadePrefix}*' tensors), as published exports do not. Pass the SSL weights " +
                     $"(sslWeightsPath, --ssl-weights): {SslWeights.WhereToGet(Definition.SslFeatureExtractor.ModelName)}", weightsPath);
             }
             var report = StateDictLoader.Load(this, weights, new StateDictLoadOptions
@@ -162,8 +162,6 @@ public sealed partial class KanadeModel : Module
             foreach (var tensor in weights.Values) tensor.Dispose();
         }
     }
-
-    const string SslPrefix = "ssl_feature_extractor.model.";
 
     /// <summary>The model's tensors for saving, leaving out the SSL model, feature decoder and conv_upsample unless named.</summary>
     public Dictionary<string, Tensor> WeightsToSave(IEnumerable<string>? includeModules = null)

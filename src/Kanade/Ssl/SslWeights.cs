@@ -6,7 +6,8 @@ namespace Kanade.Ssl;
 /// <summary>Reads SSL model weights from the files they are published as, into torchaudio's names.</summary>
 public static class SslWeights
 {
-    const string KanadePrefix = "ssl_feature_extractor.model.";
+    /// <summary>The prefix of the SSL model's tensors in a full Kanade state dict.</summary>
+    public const string KanadePrefix = "ssl_feature_extractor.model.";
 
     /// <summary>
     /// torchaudio-named weights from <paramref name="path"/>: torchaudio's <c>.pth</c>, a Hugging Face WavLM

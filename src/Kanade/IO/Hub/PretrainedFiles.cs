@@ -24,8 +24,6 @@ public static class PretrainedFiles
     /// <summary>The weights file of a Hugging Face transformers model (what the hub's WavLM repositories hold).</summary>
     public const string TransformersWeightsFile = "pytorch_model.bin";
 
-    const string SslPrefix = "ssl_feature_extractor.model.";
-
     // torchaudio.pipelines' file for each name of kanade-tokenizer's MODEL_REGISTRY (pipelines/_wav2vec2/impl.py).
     static readonly Dictionary<string, string> TorchaudioFiles = new(StringComparer.Ordinal)
     {
@@ -83,7 +81,7 @@ public static class PretrainedFiles
                     e.Message + $"\nA folder holding {ConfigFile} and {WeightsFile} works too: pass its path instead of '{id}'.", e.Url!, e.CachePath, e);
             }
         }
-        bool sslInWeights = SafeTensors.ReadHeader(weights).Tensors.Any(t => t.Name.StartsWith(SslPrefix, StringComparison.Ordinal));
+        bool sslInWeights = SafeTensors.ReadHeader(weights).Tensors.Any(t => t.Name.StartsWith(SslWeights.KanadePrefix, StringComparison.Ordinal));
         string? ssl = sslInWeights ? null : ForSslModel(ModelConfigLoader.Load(config).SslFeatureExtractor.ModelName, hub);
         return new KanadeModelFiles(config, weights, ssl);
     }
