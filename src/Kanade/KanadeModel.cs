@@ -53,7 +53,7 @@ public sealed partial class KanadeModel : Module
     /// <summary>Fewest waveform samples <see cref="Encode"/> accepts: enough SSL frames for one token (and a time statistic).</summary>
     public long MinimumSamples { get; }
     /// <summary>The device the model's weights are on; inference inputs are moved here and results stay here.</summary>
-    public Device Device => local_quantizer.parameters().First().device;
+    public Device Device => mel_postnet.parameters().First().device; // the PostNet always has weights; FSQ's projections may be identities
 
     /// <summary>Moves an inference input to the model's device (a no-op when it is there already).</summary>
     Tensor OnDevice(Tensor t)
