@@ -1,5 +1,6 @@
 // The training example's lengths (kanade-tokenizer pipeline.py __init__, MIT) over KanadeLengths, plus the
 // up-front audio_length check the reference lacks.
+using Kanade.Audio;
 using Kanade.Ssl;
 
 namespace Kanade.Training;
@@ -30,14 +31,8 @@ public static class TrainingLengths
     /// </summary>
     public static long SslFrameCount(int audioLength, int sampleRate, IReadOnlyList<ConvLayerSpec> convLayers, int sslSampleRate = SslSampleRate)
     {
-        long length = audioLength + 2L * WaveformPadding(audioLength, sampleRate, convLayers, sslSampleRate);
-        if (sampleRate != sslSampleRate)
-        {
-            long divisor = (long)System.Numerics.BigInteger.GreatestCommonDivisor(sampleRate, sslSampleRate);
-            long from = sampleRate / divisor, to = sslSampleRate / divisor;
-            length = (long)Math.Ceiling((double)(to * length) / from);
-        }
-        return SslFrameArithmetic.OutputFrames(convLayers, length);
+        long padded = audioLength + 2L * WaveformPadding(audioLength, sampleRate, convLayers, sslSampleRate);
+        return SslFrameArithmetic.OutputFrames(convLayers, Resampler.OutputLength(padded, sampleRate, sslSampleRate));
     }
 
     /// <summary>Mel frames of the training target for <paramref name="audioLength"/> samples.</summary>

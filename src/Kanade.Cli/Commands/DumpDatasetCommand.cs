@@ -55,7 +55,7 @@ internal static class DumpDatasetCommand
             var ids = AudioGlob.UniqueIds(readable.Select(i => files[i]));
             var entries = readable.Select((i, k) => new AudioManifestEntry(ids[k], files[i], Found(i).Frames, Found(i).SampleRate)).ToList();
             PathChecks.EnsureParent(target);
-            ManifestFile.Write(target, entries);
+            AudioManifest.Write(target, entries);
 
             double hours = entries.Sum(e => e.SampleRate > 0 ? (double)e.Length / e.SampleRate : 0) / 3600;
             string rates = string.Join(", ", entries.Select(e => e.SampleRate).Distinct().Order());

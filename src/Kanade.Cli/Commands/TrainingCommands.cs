@@ -10,7 +10,7 @@ internal static class TrainingCommands
     /// <summary>The four commands, each taking <c>--config X.yaml</c> and jsonargparse-style <c>--dotted.key value</c> overrides.</summary>
     public static IReadOnlyList<Command> Create(CliEnvironment environment) =>
     [
-        FitCommand.Create(environment), ValidateCommand.Create(environment),
-        TestCommand.Create(environment), PredictCommand.Create(environment),
+        FitCommand.Create(environment), EvaluateCommand.Validate(environment),
+        EvaluateCommand.Test(environment), PredictCommand.Create(environment),
     ];
 }

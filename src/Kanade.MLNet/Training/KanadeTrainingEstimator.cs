@@ -1,9 +1,9 @@
 // The KanadeTrain trainer: fits a Kanade tokenizer on a manifest and returns the encoder, as Microsoft.ML.TorchSharp's
 // trainers return their predictors.
 using System.Globalization;
-using System.Text;
 using Kanade.MLNet.Schema;
 using Kanade.Training.Config;
+using Kanade.Training.Data;
 using Kanade.Training.Fit;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -140,22 +140,22 @@ public sealed class KanadeTrainingEstimator : IEstimator<KanadeEncodingTransform
         var getId = idColumn is { } i ? cursor.GetGetter<ReadOnlyMemory<char>>(i) : null;
         var getLength = lengthColumn is { } l ? cursor.GetGetter<long>(l) : null;
         var getRate = rateColumn is { } r ? cursor.GetGetter<int>(r) : null;
-        var text = new StringBuilder("audio_id,path,length,sample_rate\n");
+        var entries = new List<AudioManifestEntry>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        int rows = 0;
         ReadOnlyMemory<char> value = default;
         while (cursor.MoveNext())
         {
             getPath(ref value);
             string file = value.ToString();
-            if (file.Length == 0) throw new InvalidDataException($"{Name}: row {rows + 1} has an empty '{options.PathColumnName}'.");
-            string id = rows.ToString("D6", CultureInfo.InvariantCulture);
+            int row = entries.Count;
+            if (file.Length == 0) throw new InvalidDataException($"{Name}: row {row + 1} has an empty '{options.PathColumnName}'.");
+            string id = row.ToString("D6", CultureInfo.InvariantCulture);
             if (getId is not null)
             {
                 getId(ref value);
                 if (value.Length > 0) id = value.ToString();
             }
-            if (!seen.Add(id)) id = $"{id}_{rows}";
+            if (!seen.Add(id)) id = $"{id}_{row}";
             long length = 0;
             int rate = 0;
             getLength?.Invoke(ref length);
@@ -165,17 +165,12 @@ public sealed class KanadeTrainingEstimator : IEstimator<KanadeEncodingTransform
                 var info = AudioFile.Info(Path.Combine(audioRoot, file));
                 (length, rate) = (info.Frames, info.SampleRate);
             }
-            text.Append(Csv(id)).Append(',').Append(Csv(file)).Append(',')
-                .Append(length.ToString(CultureInfo.InvariantCulture)).Append(',').Append(rate.ToString(CultureInfo.InvariantCulture)).Append('\n');
-            rows++;
+            entries.Add(new AudioManifestEntry(id, file, length, rate));
         }
-        File.WriteAllText(path, text.ToString());
-        return rows;
+        AudioManifest.Write(path, entries);
+        return entries.Count;
     }
 
     static DataViewSchema.Column? Optional(DataViewSchema schema, string name, DataViewType type) =>
         schema.GetColumnOrNull(name) is { } column && column.Type.Equals(type) ? column : null;
-
-    static string Csv(string field) =>
-        field.IndexOfAny([',', '"', '\n', '\r']) < 0 ? field : "\"" + field.Replace("\"", "\"\"") + "\"";
 }

@@ -19,7 +19,7 @@ public sealed class CheckpointKeeper
     readonly List<(string Path, double Score)> best = [];
     string? latest;
 
-    /// <summary>Creates the keeper writing into <paramref name="directory"/> (its <c>dirpath</c> when set).</summary>
+    /// <summary>Creates the keeper writing into <paramref name="directory"/> (the callback's <c>dirpath</c>, resolved by the caller, when set).</summary>
     /// <exception cref="ArgumentException">A setting Lightning refuses too (mode, top-k without monitor).</exception>
     public CheckpointKeeper(ModelCheckpointCallback callback, string directory)
     {
@@ -31,7 +31,7 @@ public sealed class CheckpointKeeper
         if (callback.EveryNTrainSteps is < 1)
             throw new ArgumentException($"ModelCheckpoint every_n_train_steps must be positive, got {callback.EveryNTrainSteps}.");
         this.callback = callback;
-        Directory = callback.Dirpath ?? directory;
+        Directory = directory;
     }
 
     /// <summary>Folder of the checkpoints.</summary>

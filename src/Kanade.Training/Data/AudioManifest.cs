@@ -10,7 +10,7 @@ namespace Kanade.Training.Data;
 /// Reads dataset manifests with the columns <c>audio_id, path, length, sample_rate</c> (any order, other
 /// columns ignored), from CSV (header row, RFC 4180 quoting) or Parquet, chosen by extension.
 /// </summary>
-public static class AudioManifest
+public static partial class AudioManifest
 {
     /// <summary>The required column names.</summary>
     public static readonly IReadOnlyList<string> Columns = ["audio_id", "path", "length", "sample_rate"];

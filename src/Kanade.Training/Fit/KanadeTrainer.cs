@@ -65,15 +65,7 @@ public sealed class KanadeTrainer
             : maxEpochs is int epochs ? checked((int)(epochs * stepsPerEpoch))
             : throw new InvalidOperationException("trainer.max_steps and trainer.max_epochs are both unlimited: the one-cycle schedule needs a length.");
 
-        using var pipeline = KanadeTrainingPipeline.FromConfig(run, new TrainingPipelineOptions
-        {
-            Device = ResolveDevice(),
-            SslWeightsPath = options.SslWeightsPath,
-            Precision = options.Precision,
-            StepCounting = options.StepCounting,
-            TotalSteps = totalSteps,
-            LoadCheckpoint = resume is null,
-        });
+        using var pipeline = KanadeTrainingPipeline.FromConfig(run, PipelineOptions(totalSteps, loadCheckpoint: resume is null));
         if (resume is null) RequireSslWeights(pipeline);
         string logDirectory = NextVersionDirectory();
         using var writer = new TensorBoardWriter(logDirectory);
@@ -270,15 +262,8 @@ public sealed class KanadeTrainer
     KanadeTrainingPipeline EvaluationPipeline()
     {
         string? checkpoint = ResumePath();
-        var pipeline = KanadeTrainingPipeline.FromConfig(config, new TrainingPipelineOptions
-        {
-            Device = ResolveDevice(),
-            SslWeightsPath = options.SslWeightsPath,
-            Precision = options.Precision,
-            StepCounting = options.StepCounting,
-            TotalSteps = trainer.MaxSteps > 0 ? trainer.MaxSteps : 1,
-            LoadCheckpoint = checkpoint is null,
-        });
+        var pipeline = KanadeTrainingPipeline.FromConfig(config,
+            PipelineOptions(trainer.MaxSteps > 0 ? trainer.MaxSteps : 1, loadCheckpoint: checkpoint is null));
         try
         {
             // Weights only: evaluation needs no optimizer or schedule (whose length may differ from this config's).
@@ -292,6 +277,16 @@ public sealed class KanadeTrainer
             throw;
         }
     }
+
+    TrainingPipelineOptions PipelineOptions(int totalSteps, bool loadCheckpoint) => new()
+    {
+        Device = ResolveDevice(),
+        SslWeightsPath = options.SslWeightsPath,
+        Precision = options.Precision,
+        StepCounting = options.StepCounting,
+        TotalSteps = totalSteps,
+        LoadCheckpoint = loadCheckpoint,
+    };
 
     static void RequireSslWeights(KanadeTrainingPipeline pipeline)
     {
@@ -385,26 +380,27 @@ public sealed class KanadeTrainer
     {
         if (config.CkptPath is not { } path) return null;
         if (path != "last") return Resolve(path);
-        var newest = Directory.Exists(LogsRoot)
-            ? Directory.GetDirectories(LogsRoot, "version_*")
-                .Select(d => (Dir: d, Version: int.TryParse(Path.GetFileName(d)["version_".Length..], out int v) ? v : -1))
-                .OrderByDescending(d => d.Version)
-                .Select(d => Path.Combine(d.Dir, "checkpoints", CheckpointKeeper.LastName + CheckpointFormat.Extension))
-                .FirstOrDefault(File.Exists)
-            : null;
+        var newest = Versions()
+            .OrderByDescending(d => d.Version)
+            .Select(d => Path.Combine(d.Folder, "checkpoints", CheckpointKeeper.LastName + CheckpointFormat.Extension))
+            .FirstOrDefault(File.Exists);
         return newest ?? throw new FileNotFoundException($"ckpt_path 'last': no checkpoints/last{CheckpointFormat.Extension} under '{LogsRoot}'.");
     }
 
     string NextVersionDirectory()
     {
         Directory.CreateDirectory(LogsRoot);
-        int next = Directory.GetDirectories(LogsRoot, "version_*")
-            .Select(d => int.TryParse(Path.GetFileName(d)["version_".Length..], out int v) ? v : -1)
-            .DefaultIfEmpty(-1).Max() + 1;
+        int next = Versions().Select(d => d.Version).DefaultIfEmpty(-1).Max() + 1;
         string path = Path.Combine(LogsRoot, $"version_{next}");
         Directory.CreateDirectory(path);
         return path;
     }
+
+    // The run folders lightning_logs/version_N (N = -1 when the suffix is not a number).
+    IEnumerable<(string Folder, int Version)> Versions() => Directory.Exists(LogsRoot)
+        ? Directory.GetDirectories(LogsRoot, "version_*")
+            .Select(d => (d, int.TryParse(Path.GetFileName(d)["version_".Length..], out int v) ? v : -1))
+        : [];
 
     Device ResolveDevice()
     {

@@ -100,13 +100,8 @@ public sealed class WeightNorm : nn.Module
         RegisterComponents();
     }
 
-    /// <summary>g * v / ||v||, with the norm over every dimension but the first.</summary>
-    public Tensor Compute()
-    {
-        using var scope = NewDisposeScope();
-        var result = original1 * (original0 / NormExceptDim0(original1));
-        return result.MoveToOuterDisposeScope();
-    }
+    /// <summary>g * v / ||v||, with the norm over every dimension but the first (the folding inference loads use).</summary>
+    public Tensor Compute() => Kanade.IO.WeightNorm.Fold(original0, original1);
 
     // (out, d1, d2, ...) -> (out, 1, 1, ...): the L2 norm of each output channel's slice.
     static Tensor NormExceptDim0(Tensor v)

@@ -84,11 +84,7 @@ public sealed partial class KanadeTrainingPipeline
     public string? LoadCheckpoint(string path)
     {
         ObjectDisposedException.ThrowIf(disposed, this);
-        if (!PipelineWeights.IsTrainingCheckpoint(path))
-            throw new InvalidDataException($"'{path}' is not a training checkpoint written by kanade fit (no '{CheckpointFormat.FormatKey}: {CheckpointFormat.FormatValue}' metadata).");
-        var header = SafeTensors.ReadHeader(path);
-        var state = JsonSerializer.Deserialize<PipelineState>(header.Metadata[CheckpointFormat.StateKey], StateJson)
-            ?? throw new InvalidDataException($"'{path}': empty training state.");
+        var state = ReadState(path) ?? throw new InvalidDataException($"'{path}': empty training state.");
         if (state.TotalSteps != TotalSteps)
             throw new InvalidDataException($"'{path}' was saved with one-cycle schedules of {state.TotalSteps} steps; this run has {TotalSteps} (trainer.max_steps differs).");
 
@@ -124,12 +120,14 @@ public sealed partial class KanadeTrainingPipeline
 
     /// <summary>The loop state stored in a training checkpoint, without loading anything else.</summary>
     /// <exception cref="InvalidDataException">Not a training checkpoint.</exception>
-    public static string? ReadLoopState(string path)
+    public static string? ReadLoopState(string path) => ReadState(path)?.LoopState;
+
+    // The JSON state in a training checkpoint's header (the header is read once).
+    static PipelineState? ReadState(string path)
     {
-        if (!PipelineWeights.IsTrainingCheckpoint(path))
-            throw new InvalidDataException($"'{path}' is not a training checkpoint written by kanade fit.");
-        var json = SafeTensors.ReadHeader(path).Metadata[CheckpointFormat.StateKey];
-        return JsonSerializer.Deserialize<PipelineState>(json, StateJson)?.LoopState;
+        var metadata = PipelineWeights.TrainingCheckpointMetadata(path) ?? throw new InvalidDataException(
+            $"'{path}' is not a training checkpoint written by kanade fit (no '{CheckpointFormat.FormatKey}: {CheckpointFormat.FormatValue}' metadata).");
+        return JsonSerializer.Deserialize<PipelineState>(metadata[CheckpointFormat.StateKey], StateJson);
     }
 
     static Dictionary<string, Tensor> Select(Dictionary<string, Tensor> tensors, string prefix) =>

@@ -15,16 +15,10 @@ public sealed partial class KanadeTrainingPipeline
     /// <exception cref="InvalidOperationException">The SSL model has no weights yet.</exception>
     public EvaluationResult Evaluate(Tensor batch)
     {
-        ObjectDisposedException.ThrowIf(disposed, this);
-        CheckBatch(batch, nameof(batch), requireAudioLength: false);
-        if (!SslWeightsLoaded && !allowRandomSsl)
-            throw new InvalidOperationException("The SSL model still has random weights: give its weights or load a checkpoint that holds them.");
+        CheckEvaluationBatch(batch);
         using var _ = no_grad();
         using var scope = NewDisposeScope();
-        SetMode(training: false);
-        PushComputeWeights();
-        var waveform = OnDevice(batch);
-        var forward = Forward(waveform);
+        var (waveform, forward) = EvaluationForward(batch);
         var melReal = settings.TrainMel ? MelReal(waveform) : null;
         var (total, components) = ReconstructionLoss.Compute(settings, Float(forward.SslReal), Float(forward.SslRecon), melReal, Float(forward.MelRecon));
         var losses = components.ToDictionary(kv => kv.Key, kv => (double)kv.Value.item<float>(), StringComparer.Ordinal);
@@ -43,16 +37,27 @@ public sealed partial class KanadeTrainingPipeline
     /// <exception cref="InvalidOperationException">The SSL model has no weights, or train_mel is off (the mel branch did not train).</exception>
     public Tensor Generate(Tensor batch)
     {
-        ObjectDisposedException.ThrowIf(disposed, this);
-        CheckBatch(batch, nameof(batch), requireAudioLength: false);
+        CheckEvaluationBatch(batch);
         if (!settings.TrainMel) throw new InvalidOperationException("pipeline_config.train_mel is false: the pipeline generates no mel spectrograms.");
-        if (!SslWeightsLoaded && !allowRandomSsl)
-            throw new InvalidOperationException("The SSL model still has random weights: give its weights or load a checkpoint that holds them.");
         using var _ = no_grad();
         using var scope = NewDisposeScope();
+        var forward = EvaluationForward(batch).Forward;
+        return Float(forward.MelRecon)!.MoveToOuterDisposeScope();
+    }
+
+    void CheckEvaluationBatch(Tensor batch)
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        CheckBatch(batch, nameof(batch), requireAudioLength: false);
+        RequireSslWeights();
+    }
+
+    // Eval mode, current weights in the compute copies, one forward; the caller holds no_grad and a dispose scope.
+    (Tensor Waveform, Forwarded Forward) EvaluationForward(Tensor batch)
+    {
         SetMode(training: false);
         PushComputeWeights();
-        var forward = Forward(OnDevice(batch));
-        return Float(forward.MelRecon)!.MoveToOuterDisposeScope();
+        var waveform = OnDevice(batch);
+        return (waveform, Forward(waveform));
     }
 }

@@ -41,9 +41,7 @@ public sealed partial class KanadeTrainingPipeline
         ArgumentNullException.ThrowIfNull(microBatches);
         if (microBatches.Count == 0) throw new ArgumentException("A training step needs at least one batch.", nameof(microBatches));
         foreach (var batch in microBatches) CheckBatch(batch, nameof(microBatches), requireAudioLength: true);
-        if (!SslWeightsLoaded && !allowRandomSsl)
-            throw new InvalidOperationException(
-                "The SSL model still has random weights: give its weights (TrainingPipelineOptions.SslWeightsPath, --ssl-weights) or load a checkpoint that holds them.");
+        RequireSslWeights();
 
         using var scope = NewDisposeScope();
         SetMode(training: true);
@@ -291,6 +289,13 @@ public sealed partial class KanadeTrainingPipeline
         var x = batch.dim() == 2 ? batch.unsqueeze(1) : batch;     // (B, S) -> (B, 1, S)
         if (x.device_type != Device.type || x.device_index != Device.index) x = x.to(Device);
         return x.dtype == ScalarType.Float32 ? x : x.to(ScalarType.Float32);
+    }
+
+    void RequireSslWeights()
+    {
+        if (!SslWeightsLoaded && !allowRandomSsl)
+            throw new InvalidOperationException(
+                "The SSL model still has random weights: give its weights (TrainingPipelineOptions.SslWeightsPath, --ssl-weights) or load a checkpoint that holds them.");
     }
 
     void CheckBatch(Tensor batch, string name, bool requireAudioLength)

@@ -193,11 +193,7 @@ public sealed partial class KanadeTrainingPipeline : IDisposable
     static T CopyOf<T>(T master, Func<T> create, ScalarType dtype = ScalarType.BFloat16) where T : nn.Module
     {
         var copy = create();
-        using (no_grad())
-        {
-            var source = master.state_dict();
-            foreach (var (name, tensor) in copy.state_dict()) tensor.copy_(source[name]);
-        }
+        using (no_grad()) CopyState(master, copy);
         var device = master.parameters().First().device;
         copy.to(device);
         if (dtype != ScalarType.Float32) copy.to(dtype);

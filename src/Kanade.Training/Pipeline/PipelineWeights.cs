@@ -65,17 +65,20 @@ public sealed class PipelineWeights : IDisposable
     }
 
     /// <summary>True when <paramref name="path"/> is a training checkpoint written by this project.</summary>
-    public static bool IsTrainingCheckpoint(string path)
+    public static bool IsTrainingCheckpoint(string path) => TrainingCheckpointMetadata(path) is not null;
+
+    /// <summary>The safetensors metadata of <paramref name="path"/> when it is a training checkpoint of this project, else null.</summary>
+    internal static IReadOnlyDictionary<string, string>? TrainingCheckpointMetadata(string path)
     {
-        if (!File.Exists(path) || LooksLikeZipOrPickle(path)) return false;
+        if (!File.Exists(path) || LooksLikeZipOrPickle(path)) return null;
         try
         {
-            return SafeTensors.ReadHeader(path).Metadata.TryGetValue(CheckpointFormat.FormatKey, out var format)
-                   && format == CheckpointFormat.FormatValue;
+            var metadata = SafeTensors.ReadHeader(path).Metadata;
+            return metadata.TryGetValue(CheckpointFormat.FormatKey, out var format) && format == CheckpointFormat.FormatValue ? metadata : null;
         }
         catch (InvalidDataException)
         {
-            return false;
+            return null;
         }
     }
 

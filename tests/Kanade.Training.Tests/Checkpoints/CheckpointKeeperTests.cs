@@ -42,6 +42,17 @@ public sealed class CheckpointKeeperTests
     }
 
     [TestMethod]
+    public void WritesIntoTheDirectoryItIsGivenNotTheUnresolvedDirpath()
+    {
+        // KanadeTrainer resolves a relative dirpath against FitOptions.BaseDirectory and passes the result.
+        string directory = TempDirectory();
+        var keeper = new CheckpointKeeper(new ModelCheckpointCallback { Dirpath = "checkpoints-relative", SaveLast = true }, directory);
+        keeper.Save(Values(7), Write);
+        Assert.AreEqual(directory, keeper.Directory);
+        CollectionAssert.AreEqual(new[] { "epoch=0-step=7.safetensors", "last.safetensors" }, Files(directory));
+    }
+
+    [TestMethod]
     public void MaxModeRanksUpward()
     {
         string directory = TempDirectory();

@@ -59,6 +59,30 @@ public sealed class AudioManifestTests
     }
 
     [TestMethod]
+    [DataRow("out.csv")]
+    [DataRow("out.parquet")]
+    public void WrittenManifestReadsBackUnchanged(string name)
+    {
+        string path = TempFile(name);
+        var entries = new[]
+        {
+            new AudioManifestEntry("a_b", "spk1/a,b \"q\".wav", 5_000_000_000, 48000),
+            new AudioManifestEntry("c", "spk2/c.flac", 1234, 24000),
+        };
+        AudioManifest.Write(path, entries);
+        CollectionAssert.AreEqual(entries, AudioManifest.Read(path).ToArray());
+        CollectionAssert.AreEqual(new[] { name }, Directory.GetFiles(folder).Select(Path.GetFileName).ToArray(), "no temporary file is left");
+    }
+
+    [TestMethod]
+    public void CsvIsWrittenAsPythonsCsvModuleWritesIt()
+    {
+        string path = TempFile("out.csv");
+        AudioManifest.Write(path, [new AudioManifestEntry("x", "a,b.wav", 10, 16000)]);
+        Assert.AreEqual("audio_id,path,length,sample_rate\r\nx,\"a,b.wav\",10,16000\r\n", File.ReadAllText(path));
+    }
+
+    [TestMethod]
     public async Task ParquetManifestReadsInt32AndInt64Columns()
     {
         string path = TempFile("train.parquet");

@@ -2,7 +2,6 @@ using System.Text.Json;
 using Kanade.IO;
 using Kanade.Tests;
 using Kanade.Training.Gan;
-using Kanade.Training.IO;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 using static TorchSharp.torch;
 
@@ -17,7 +16,7 @@ public sealed class SpectrogramDiscriminatorTests
     static SpectrogramDiscriminator LoadTiny12()
     {
         var discriminator = new SpectrogramDiscriminator(Tiny12);
-        StrictStateDict.Load(discriminator, SafeTensors.Load(Fixtures.Path("tiny12", "discriminator.safetensors")), "tiny12/discriminator.safetensors");
+        StateDictLoader.LoadFile(discriminator, Fixtures.Path("tiny12", "discriminator.safetensors"));
         discriminator.eval();
         return discriminator;
     }
@@ -169,9 +168,11 @@ public sealed class SpectrogramDiscriminatorTests
         var weights = SafeTensors.Load(Fixtures.Path("tiny12", "discriminator.safetensors"));
         weights.Remove("conv_post.bias");
         weights["stacks.0.0.bias"] = zeros(9);
-        var error = Assert.ThrowsExactly<InvalidDataException>(() => StrictStateDict.Load(discriminator, weights, "d.safetensors"));
-        StringAssert.Contains(error.Message, "1 missing (conv_post.bias)");
-        StringAssert.Contains(error.Message, "stacks.0.0.bias: file [9], module [8]");
+        var error = Assert.ThrowsExactly<WeightLoadException>(
+            () => StateDictLoader.Load(discriminator, weights, new StateDictLoadOptions { SourceName = "d.safetensors" }));
+        StringAssert.Contains(error.Message, "'d.safetensors'");
+        StringAssert.Contains(error.Message, "missing:    conv_post.bias [1]");
+        StringAssert.Contains(error.Message, "mis-shaped: stacks.0.0.bias: expected [8] Float32, found [9] Float32");
     }
 
     [TestMethod]

@@ -2,26 +2,26 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Serialization;
-using Kanade.Training.Data;
 using Parquet.Serialization;
 
-namespace Kanade.Cli.Dataset;
+namespace Kanade.Training.Data;
 
-/// <summary>
-/// Writes <c>audio_id,path,length,sample_rate</c> manifests that <see cref="AudioManifest.Read"/> (and the
-/// reference's dataset) read: CSV with a header, CRLF line ends and minimal quoting like Python's <c>csv</c>
-/// module, or Parquet (audio_id, path: string; length: int64; sample_rate: int32). Written under a temporary name
-/// and renamed when complete.
-/// </summary>
-internal static class ManifestFile
+public static partial class AudioManifest
 {
-    /// <summary>Writes <paramref name="entries"/> to a .csv or .parquet file, chosen by extension.</summary>
+    /// <summary>
+    /// Writes <paramref name="entries"/> as a manifest that <see cref="Read"/> (and the reference's dataset) reads, chosen by
+    /// extension: <c>.parquet</c> (audio_id, path: string; length: int64; sample_rate: int32), else CSV with a header, CRLF
+    /// line ends and minimal quoting like Python's <c>csv</c> module. Written under a temporary name and renamed when complete.
+    /// </summary>
     public static void Write(string path, IReadOnlyList<AudioManifestEntry> entries)
     {
-        string temporary = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, $".{Path.GetFileName(path)}.{Environment.ProcessId}.tmp");
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(entries);
+        string temporary = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!,
+            $".{System.IO.Path.GetFileName(path)}.{Environment.ProcessId}.tmp");
         try
         {
-            if (Path.GetExtension(path).Equals(".parquet", StringComparison.OrdinalIgnoreCase)) WriteParquet(temporary, entries);
+            if (System.IO.Path.GetExtension(path).Equals(".parquet", StringComparison.OrdinalIgnoreCase)) WriteParquet(temporary, entries);
             else WriteCsv(temporary, entries);
             File.Move(temporary, path, overwrite: true);
         }
@@ -34,12 +34,12 @@ internal static class ManifestFile
     static void WriteCsv(string path, IReadOnlyList<AudioManifestEntry> entries)
     {
         using var writer = new StreamWriter(path, false, new UTF8Encoding(false));
-        writer.Write(string.Join(',', AudioManifest.Columns) + "\r\n");
+        writer.Write(string.Join(',', Columns) + "\r\n");
         foreach (var e in entries)
         {
-            writer.Write(Field(e.AudioId));
+            writer.Write(CsvField(e.AudioId));
             writer.Write(',');
-            writer.Write(Field(e.Path));
+            writer.Write(CsvField(e.Path));
             writer.Write(',');
             writer.Write(e.Length.ToString(CultureInfo.InvariantCulture));
             writer.Write(',');
@@ -49,17 +49,17 @@ internal static class ManifestFile
     }
 
     /// <summary>Python csv's QUOTE_MINIMAL: quoted when holding a comma, a quote or a line break; quotes doubled.</summary>
-    static string Field(string value) =>
+    static string CsvField(string value) =>
         value.IndexOfAny([',', '"', '\r', '\n']) < 0 ? value : '"' + value.Replace("\"", "\"\"") + '"';
 
     static void WriteParquet(string path, IReadOnlyList<AudioManifestEntry> entries)
     {
-        var rows = entries.Select(e => new ManifestRow { AudioId = e.AudioId, Path = e.Path, Length = e.Length, SampleRate = e.SampleRate });
+        var rows = entries.Select(e => new ParquetRow { AudioId = e.AudioId, Path = e.Path, Length = e.Length, SampleRate = e.SampleRate });
         using var stream = File.Create(path);
         ParquetSerializer.SerializeAsync(rows, stream).GetAwaiter().GetResult();
     }
 
-    sealed class ManifestRow
+    sealed class ParquetRow
     {
         [JsonPropertyName("audio_id")] public string AudioId { get; set; } = "";
         [JsonPropertyName("path")] public string Path { get; set; } = "";
