@@ -1,6 +1,5 @@
 // The training example's lengths (kanade-tokenizer pipeline.py __init__, MIT) over KanadeLengths, plus the
 // up-front audio_length check the reference lacks.
-using Kanade.Audio;
 using Kanade.Ssl;
 
 namespace Kanade.Training;
@@ -29,11 +28,8 @@ public static class TrainingLengths
     /// SSL frames the model sees for <paramref name="audioLength"/> samples: after <see cref="WaveformPadding"/>,
     /// resampling to <paramref name="sslSampleRate"/> (torchaudio's output length) and the convolutions.
     /// </summary>
-    public static long SslFrameCount(int audioLength, int sampleRate, IReadOnlyList<ConvLayerSpec> convLayers, int sslSampleRate = SslSampleRate)
-    {
-        long padded = audioLength + 2L * WaveformPadding(audioLength, sampleRate, convLayers, sslSampleRate);
-        return SslFrameArithmetic.OutputFrames(convLayers, Resampler.OutputLength(padded, sampleRate, sslSampleRate));
-    }
+    public static long SslFrameCount(int audioLength, int sampleRate, IReadOnlyList<ConvLayerSpec> convLayers, int sslSampleRate = SslSampleRate) =>
+        KanadeLengths.SslFrameCount(audioLength, sampleRate, sslSampleRate, convLayers);
 
     /// <summary>Mel frames of the training target for <paramref name="audioLength"/> samples.</summary>
     public static int TargetMelLength(int audioLength, KanadeModelConfig config)
