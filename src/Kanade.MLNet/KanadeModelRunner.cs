@@ -19,13 +19,13 @@ internal sealed class KanadeModelRunner
     /// <summary>Forward passes of the vocoder so far.</summary>
     public long VocodeCalls => Interlocked.Read(ref vocodeCalls);
 
-    /// <summary>One padded, masked forward pass of the encoder over <paramref name="waveforms"/>.</summary>
+    /// <summary>One padded, masked forward pass of the encoder over <paramref name="waveforms"/>; results on the CPU, one copy per output for the batch.</summary>
     public IReadOnlyList<KanadeFeatures> Encode(KanadeModel model, IReadOnlyList<Tensor> waveforms, bool returnContent, bool returnGlobal)
     {
         Interlocked.Increment(ref encodeCalls);
         if (returnContent) Interlocked.Increment(ref contentPasses);
         if (returnGlobal) Interlocked.Increment(ref globalPasses);
-        return model.EncodeBatch(waveforms, returnContent, returnGlobal);
+        return model.EncodeBatch(waveforms, returnContent, returnGlobal, resultDevice: CPU);
     }
 
     /// <summary>One padded, masked forward pass of the decoder.</summary>

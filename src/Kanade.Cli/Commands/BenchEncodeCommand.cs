@@ -27,7 +27,7 @@ internal static class BenchEncodeCommand
             var where = DeviceSpec.Resolve(context.Get(device));
             using var kanade = model.Load(context, where);
             double length = context.Get(seconds);
-            using var waveform = Input(context.Parse.GetValue(audio), length, kanade.Config.SampleRate).to(where);
+            using var waveform = BenchRecording.Make(context.Parse.GetValue(audio) is { } file ? [file] : [], length, kanade.Config.SampleRate).to(where);
             void Encode()
             {
                 using var features = kanade.Encode(waveform);
@@ -49,17 +49,6 @@ internal static class BenchEncodeCommand
             return ExitCodes.Ok;
         });
         return command;
-    }
-
-    /// <summary>The file (mono, model rate) looped or cut to <paramref name="seconds"/>, or synthetic speech.</summary>
-    internal static Tensor Input(string? file, double seconds, int sampleRate)
-    {
-        if (file is null) return SyntheticSpeech.Make(seconds, sampleRate);
-        using var scope = NewDisposeScope();
-        var loaded = AudioFile.Load(PathChecks.ExistingFile(file, "--audio"), sampleRate);
-        long samples = (long)Math.Round(seconds * sampleRate);
-        long repeats = (samples + loaded.shape[0] - 1) / loaded.shape[0];
-        return loaded.repeat(repeats).narrow(0, 0, samples).contiguous().MoveToOuterDisposeScope();
     }
 
     static string F(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);

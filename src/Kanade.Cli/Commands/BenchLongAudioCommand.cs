@@ -39,7 +39,7 @@ internal static class BenchLongAudioCommand
             using (var scope = NewDisposeScope())
             {
                 double length = context.Get(seconds);
-                var recording = Concatenate(clips, length, kanade.Config.SampleRate).to(where);
+                var recording = BenchRecording.Make(clips, length, kanade.Config.SampleRate).to(where);
                 if (!encoder.IsWindowed(recording.shape[0]))
                     throw CliException.Usage($"--seconds {length:G} fits in one window; pick a length above --window-seconds.");
                 using var whole = kanade.Encode(recording, returnContent: true, returnGlobal: true);
@@ -62,7 +62,7 @@ internal static class BenchLongAudioCommand
             if (longSeconds > 0)
             {
                 Tensor? recording = null;
-                recording = Concatenate(clips, longSeconds, kanade.Config.SampleRate);
+                recording = BenchRecording.Make(clips, longSeconds, kanade.Config.SampleRate);
                 long tokens = 0;
                 var measured = Measurement.Of(() =>
                 {
@@ -77,17 +77,6 @@ internal static class BenchLongAudioCommand
             return ExitCodes.Ok;
         });
         return command;
-    }
-
-    /// <summary>The clips (each at the model rate) end to end, repeated and cut to <paramref name="seconds"/>; synthetic speech without clips.</summary>
-    static Tensor Concatenate(IReadOnlyList<string> clips, double seconds, int sampleRate)
-    {
-        if (clips.Count == 0) return SyntheticSpeech.Make(seconds, sampleRate);
-        using var scope = NewDisposeScope();
-        var joined = cat([.. clips.Select(c => AudioFile.Load(PathChecks.ExistingFile(c, "--audio"), sampleRate))], 0);
-        long samples = (long)Math.Round(seconds * sampleRate);
-        long repeats = (samples + joined.shape[0] - 1) / joined.shape[0];
-        return joined.repeat(repeats).narrow(0, 0, samples).contiguous().MoveToOuterDisposeScope();
     }
 
     static string F(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);

@@ -12,7 +12,8 @@ namespace Kanade.Cli.Commands;
 /// </summary>
 internal static class ExportSafetensorsCommand
 {
-    static readonly string[] Modules = ["ssl_feature_extractor", "feature_decoder", "conv_upsample"];
+    /// <summary>The modules <see cref="KanadeModel.WeightsToSave"/> leaves out unless named.</summary>
+    internal static readonly string[] Modules = ["ssl_feature_extractor", "feature_decoder", "conv_upsample"];
 
     public static Command Create(CliEnvironment environment)
     {

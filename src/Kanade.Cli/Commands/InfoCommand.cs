@@ -9,8 +9,6 @@ namespace Kanade.Cli.Commands;
 /// <summary><c>kanade info</c>: what a config builds (parameters per module, rates, vocabulary, bit rate, SSL layers, vocoder), and whether weights fit it.</summary>
 internal static class InfoCommand
 {
-    static readonly string[] NotExported = ["ssl_feature_extractor", "feature_decoder", "conv_upsample"];
-
     public static Command Create(CliEnvironment environment)
     {
         var model = new ModelOptions(weightsRequired: false);
@@ -41,11 +39,11 @@ internal static class InfoCommand
             {
                 long count = module.parameters().Sum(p => p.numel());
                 total += count;
-                if (!NotExported.Contains(name)) exported += count;
+                if (!ExportSafetensorsCommand.Modules.Contains(name)) exported += count;
                 o.WriteLine(F($"  {name,-24} {count,14:N0}"));
             }
             o.WriteLine(F($"  {"total",-24} {total,14:N0}"));
-            o.WriteLine(F($"  {"exported",-24} {exported,14:N0}  (without {string.Join(", ", NotExported)})"));
+            o.WriteLine(F($"  {"exported",-24} {exported,14:N0}  (without {string.Join(", ", ExportSafetensorsCommand.Modules)})"));
             if (model.Resolve(context) is { Weights: { } weights } files) o.WriteLine("weights:         " + CheckWeights(kanade, weights, files.SslWeights));
             return ExitCodes.Ok;
         });
@@ -67,7 +65,7 @@ internal static class InfoCommand
             var report = StateDictLoader.Load(kanade, state, new StateDictLoadOptions
             {
                 SourceName = weights,
-                AbsentPrefixes = ["ssl_feature_extractor.", "feature_decoder.", "conv_upsample."],
+                AbsentPrefixes = [.. ExportSafetensorsCommand.Modules.Select(m => m + ".")],
             });
             return $"'{weights}' loads strictly ({report.Loaded.Count} tensors" +
                    (hasSsl ? ", SSL included)" : "; no SSL weights: pass --ssl-weights to run it)");

@@ -55,20 +55,19 @@ internal static class TokenizeCommand
             var corpus = Corpus.Open(inputPath, context.Get(pattern), root);
             if (corpus.Items.Count == 0) throw new CliException($"--input '{inputPath}': no audio files (pattern '{context.Get(pattern)}').");
 
-            string configPath = model.Resolve(context).Config;
             var deviceNames = DeviceSpec.Split(context.Get(device));
             var devices = deviceNames.Select(DeviceSpec.Resolve).ToList();
             var plan = new PartPlan(corpus.Items.Count, context.Get(rowsPerPart), context.Get(numShards), context.Get(shard));
             var files = model.Resolve(context);
-            var weights = new[] { files.Weights, files.SslWeights }.OfType<string>().ToList();
+            var reference = KanadeModelReference.FromFiles(files.Config, files.Weights!, files.SslWeights);
             var record = new JobRecord
             {
                 Corpus = corpus.Source,
                 CorpusSha256 = corpus.Fingerprint(),
                 Items = corpus.Items.Count,
                 RowsPerPart = plan.RowsPerPart,
-                ConfigSha256 = FileHash.Sha256(configPath),
-                Weights = string.Join(",", weights.Select(FileHash.Sha256)),
+                ConfigSha256 = reference.ConfigSha256,
+                Weights = string.Join(",", new[] { reference.WeightsSha256, reference.SslWeightsSha256 }.OfType<string>()),
                 WindowSeconds = context.Get(windowSeconds),
                 WindowContextSeconds = context.Get(contextSeconds),
                 Precision = PrecisionOption.Resolve(context.Get(model.Precision), devices[0]),
@@ -86,12 +85,7 @@ internal static class TokenizeCommand
             if (onGpu) TorchSharp.torch.set_num_threads(1);
             int workers = context.Parse.GetValue(workersPerDevice) ?? (onGpu ? 2 : 1);
             var windows = new WindowedEncoder(first, record.WindowSeconds, record.WindowContextSeconds);
-            var writer = new ParquetTokenPartWriter(KanadeParquetMetadata.FromModel(first) with
-            {
-                ModelConfig = Path.GetFileNameWithoutExtension(configPath),
-                ModelConfigSha256 = record.ConfigSha256,
-                WeightsSha256 = record.Weights,
-            });
+            var writer = new ParquetTokenPartWriter(KanadeParquetMetadata.FromModel(first, reference) with { WeightsSha256 = record.Weights });
             var job = new TokenizeJob
             {
                 Corpus = corpus,

@@ -84,14 +84,8 @@ internal sealed class TrainingCommandOptions
     {
         if (context.Get(VocoderWeights) is not { } weights) return null;
         if (!Directory.Exists(weights)) PathChecks.ExistingFile(weights, "--vocoder-weights");
-        string name = context.Get(VocoderName) ?? config.Model.ModelConfig.VocoderName;
-        var vocoder = Directory.Exists(weights) ? Vocoder.FromPretrained(name, weights) : Vocoder.FromPretrained(name, context.Get(VocoderConfig), weights);
-        if (vocoder.MelBins != config.Model.ModelConfig.NMels)
-        {
-            vocoder.Dispose();
-            throw new CliException($"--vocoder {name} expects {vocoder.MelBins} mel bins but the model makes {config.Model.ModelConfig.NMels} (model_config.n_mels).");
-        }
-        return vocoder;
+        return VocoderOptions.Open(context.Get(VocoderName) ?? config.Model.ModelConfig.VocoderName, context.Get(VocoderConfig), weights,
+                                   config.Model.ModelConfig.NMels, "model_config.n_mels");
     }
 
     /// <summary>The trainer's options; progress goes to stderr.</summary>

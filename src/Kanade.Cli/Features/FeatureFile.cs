@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Kanade.Cli.Infrastructure;
 using Kanade.IO;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -29,43 +30,39 @@ internal static class FeatureFile
         else SafeTensors.Save(path, tensors, metadata);
     }
 
-    static void WriteJson(string path, Dictionary<string, Tensor> tensors, IReadOnlyDictionary<string, string> metadata)
+    static void WriteJson(string path, Dictionary<string, Tensor> tensors, IReadOnlyDictionary<string, string> metadata) => AtomicFile.Write(path, temporary =>
     {
-        string temporary = path + ".tmp";
-        using (var stream = File.Create(temporary))
-        using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = false }))
+        using var stream = File.Create(temporary);
+        using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = false });
+        json.WriteStartObject();
+        foreach (var (key, value) in metadata) json.WriteString(key, value);
+        if (tensors.TryGetValue(Tokens, out var tokens))
         {
-            json.WriteStartObject();
-            foreach (var (key, value) in metadata) json.WriteString(key, value);
-            if (tensors.TryGetValue(Tokens, out var tokens))
-            {
-                json.WriteStartArray(Tokens);
-                foreach (long id in tokens.data<long>()) json.WriteNumberValue(id);
-                json.WriteEndArray();
-            }
-            if (tensors.TryGetValue(ContentEmbedding, out var content))
-            {
-                json.WriteStartArray(ContentEmbedding);
-                long width = content.shape[1];
-                float[] values = content.contiguous().data<float>().ToArray();
-                for (long row = 0; row < content.shape[0]; row++)
-                {
-                    json.WriteStartArray();
-                    for (long column = 0; column < width; column++) json.WriteNumberValue(values[row * width + column]);
-                    json.WriteEndArray();
-                }
-                json.WriteEndArray();
-            }
-            if (tensors.TryGetValue(GlobalEmbedding, out var global))
-            {
-                json.WriteStartArray(GlobalEmbedding);
-                foreach (float value in global.data<float>()) json.WriteNumberValue(value);
-                json.WriteEndArray();
-            }
-            json.WriteEndObject();
+            json.WriteStartArray(Tokens);
+            foreach (long id in tokens.data<long>()) json.WriteNumberValue(id);
+            json.WriteEndArray();
         }
-        File.Move(temporary, path, overwrite: true);
-    }
+        if (tensors.TryGetValue(ContentEmbedding, out var content))
+        {
+            json.WriteStartArray(ContentEmbedding);
+            long width = content.shape[1];
+            float[] values = content.contiguous().data<float>().ToArray();
+            for (long row = 0; row < content.shape[0]; row++)
+            {
+                json.WriteStartArray();
+                for (long column = 0; column < width; column++) json.WriteNumberValue(values[row * width + column]);
+                json.WriteEndArray();
+            }
+            json.WriteEndArray();
+        }
+        if (tensors.TryGetValue(GlobalEmbedding, out var global))
+        {
+            json.WriteStartArray(GlobalEmbedding);
+            foreach (float value in global.data<float>()) json.WriteNumberValue(value);
+            json.WriteEndArray();
+        }
+        json.WriteEndObject();
+    });
 
     /// <summary>Reads a features file; parts it lacks are null. Errors name the file and the entry.</summary>
     public static KanadeFeatures Read(string path)

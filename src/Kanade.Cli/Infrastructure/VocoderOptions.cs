@@ -65,18 +65,26 @@ internal sealed class VocoderOptions
     /// <summary>Loads the vocoder named by the options (or by the model config) onto <paramref name="device"/>.</summary>
     public IVocoder Load(CommandContext context, KanadeModel model, Device device)
     {
-        string name = context.Parse.GetValue(Name) ?? model.Config.VocoderName;
-        string weights = context.Parse.GetValue(Weights)!;
-        var vocoder = Directory.Exists(weights)
-            ? Vocoder.FromPretrained(name, weights)
-            : Vocoder.FromPretrained(name, context.Parse.GetValue(Config), weights);
-        if (vocoder.MelBins != model.Config.NMels)
-        {
-            vocoder.Dispose();
-            throw new CliException($"--vocoder {name} expects {vocoder.MelBins} mel bins but the model makes {model.Config.NMels} (config n_mels).");
-        }
+        var vocoder = Open(context.Parse.GetValue(Name) ?? model.Config.VocoderName, context.Parse.GetValue(Config),
+                           context.Parse.GetValue(Weights)!, model.Config.NMels, "config n_mels");
         if (vocoder is nn.Module module && device.type != DeviceType.CPU) module.to(device);
         if (vocoder is HiftGenerator hift && context.Parse.GetValue(Seed) is long seed) hift.Generator = new Generator((ulong)seed, device);
+        return vocoder;
+    }
+
+    /// <summary>
+    /// Loads vocoder <paramref name="name"/> (on the CPU) from <paramref name="weights"/>, a folder of the published files
+    /// or a weights file with an optional <paramref name="config"/>, and fails unless it takes the model's
+    /// <paramref name="melBins"/> (named <paramref name="melBinsKey"/> in the message).
+    /// </summary>
+    public static IVocoder Open(string name, string? config, string weights, int melBins, string melBinsKey)
+    {
+        var vocoder = Directory.Exists(weights) ? Vocoder.FromPretrained(name, weights) : Vocoder.FromPretrained(name, config, weights);
+        if (vocoder.MelBins != melBins)
+        {
+            vocoder.Dispose();
+            throw new CliException($"--vocoder {name} expects {vocoder.MelBins} mel bins but the model makes {melBins} ({melBinsKey}).");
+        }
         return vocoder;
     }
 

@@ -1,3 +1,5 @@
+using Kanade.MLNet;
+
 namespace Kanade.Cli.Tokenize;
 
 /// <summary>
@@ -10,7 +12,7 @@ internal interface ITokenPartWriter
     string Extension { get; }
 
     /// <summary>Writes <paramref name="rows"/> (in corpus order) to <paramref name="path"/>.</summary>
-    void WritePart(string path, IReadOnlyList<TokenRow> rows);
+    void WritePart(string path, IReadOnlyList<KanadeTokenRow> rows);
 
     /// <summary>Writes the failed files of a run to <paramref name="path"/>.</summary>
     void WriteErrors(string path, IReadOnlyList<ErrorRow> rows);

@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
+using Kanade.Cli.Infrastructure;
+using Kanade.MLNet;
 
 namespace Kanade.Cli.Tokenize;
 
@@ -34,14 +36,10 @@ internal sealed class OutputStore
     public string SummaryPath => Path.Combine(Root, "summary" + ShardSuffix + ".json");
     public string ErrorsPath => Path.Combine(Root, "errors" + ShardSuffix + extension);
 
-    /// <summary>A hidden temporary name beside <paramref name="path"/>, unique to this process.</summary>
-    static string TemporaryFor(string path) =>
-        Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.{Environment.ProcessId}-{Guid.NewGuid():N}.tmp");
-
     /// <summary>
     /// Prepares the folder: with <paramref name="overwrite"/> removes this shard's parts, records and shard files;
     /// otherwise checks that an existing job matches <paramref name="job"/>. Removes temporaries of this shard's parts
-    /// left by killed runs. Writes the job record.
+    /// left by killed runs (<see cref="AtomicFile"/>'s names). Writes the job record.
     /// </summary>
     public void Open(JobRecord job, IEnumerable<int> shardParts, bool overwrite)
     {
@@ -60,7 +58,7 @@ internal sealed class OutputStore
         if (existing is not null && existing != job)
         {
             if (!overwrite)
-                throw new Infrastructure.CliException(
+                throw new CliException(
                     $"'{Root}' holds the output of a different job ({Difference(existing, job)}); pass --overwrite to replace it or choose another --output.");
             // Every file of the old job is obsolete, whichever shard wrote it.
             foreach (string file in Directory.EnumerateFiles(Root).Where(IsJobFile).Concat(Directory.EnumerateFiles(Path.Combine(Root, "_parts"))))
@@ -112,30 +110,15 @@ internal sealed class OutputStore
     }
 
     /// <summary>Writes a part and then its record, each under a temporary name renamed into place.</summary>
-    public void Commit(int part, IReadOnlyList<TokenRow> rows, PartRecord record, ITokenPartWriter writer)
+    public void Commit(int part, IReadOnlyList<KanadeTokenRow> rows, PartRecord record, ITokenPartWriter writer)
     {
         string path = PartPath(part);
-        if (rows.Count > 0) WriteAtomically(path, temporary => writer.WritePart(temporary, rows));
+        if (rows.Count > 0) AtomicFile.Write(path, temporary => writer.WritePart(temporary, rows));
         else File.Delete(path);
         WriteJson(RecordPath(part), record);
     }
 
-    /// <summary>Writes a file through a temporary name: nothing half-written is ever visible under <paramref name="path"/>.</summary>
-    public static void WriteAtomically(string path, Action<string> write)
-    {
-        string temporary = TemporaryFor(path);
-        try
-        {
-            write(temporary);
-            File.Move(temporary, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temporary)) File.Delete(temporary);
-        }
-    }
-
     /// <summary>Writes <paramref name="value"/> as indented JSON, atomically.</summary>
     public static void WriteJson<T>(string path, T value) =>
-        WriteAtomically(path, temporary => File.WriteAllText(temporary, JsonSerializer.Serialize(value, Json)));
+        AtomicFile.Write(path, temporary => File.WriteAllText(temporary, JsonSerializer.Serialize(value, Json)));
 }

@@ -16,8 +16,7 @@ internal sealed class ParquetTokenPartWriter(KanadeParquetMetadata metadata) : I
     public string Extension => ".parquet";
 
     /// <inheritdoc/>
-    public void WritePart(string path, IReadOnlyList<TokenRow> rows) =>
-        writer.WritePart(path, rows.Select(r => new KanadeTokenRow(r.AudioId, r.Path, r.Tokens, r.GlobalEmbedding, r.DurationSeconds, r.SampleRate)));
+    public void WritePart(string path, IReadOnlyList<KanadeTokenRow> rows) => writer.WritePart(path, rows);
 
     /// <inheritdoc/>
     public void WriteErrors(string path, IReadOnlyList<ErrorRow> rows)
@@ -26,15 +25,11 @@ internal sealed class ParquetTokenPartWriter(KanadeParquetMetadata metadata) : I
         ParquetSerializer.SerializeAsync(rows, stream).GetAwaiter().GetResult();
     }
 
-    /// <summary>Reads a part back (tests, checks).</summary>
-    public static IList<TokenRow> ReadPart(string path) => ReadPartWithMetadata(path).Rows;
-
-    /// <summary>Reads a part and its file-level metadata.</summary>
-    public static (IList<TokenRow> Rows, IReadOnlyDictionary<string, string> Metadata) ReadPartWithMetadata(string path)
+    /// <summary>Reads a part back, every column as stored (tests, checks).</summary>
+    public static IList<TokenRow> ReadPart(string path)
     {
         using var stream = File.OpenRead(path);
-        var result = ParquetSerializer.DeserializeAsync<TokenRow>(stream).GetAwaiter().GetResult();
-        return (result.Data, result.CustomMetadata);
+        return ParquetSerializer.DeserializeAsync<TokenRow>(stream).GetAwaiter().GetResult().Data;
     }
 
     /// <summary>Reads an errors file back.</summary>

@@ -4,8 +4,10 @@ using Parquet.Serialization.Attributes;
 namespace Kanade.Cli.Tokenize;
 
 /// <summary>
-/// One row of a token part file, in <c>KanadeParquetWriter</c>'s schema: audio_id, path, tokens (list&lt;int32&gt;),
-/// num_tokens, global_embedding (list&lt;float&gt;), duration_s and sample_rate (the file's own; nullable columns).
+/// One row of a token part file as <see cref="ParquetTokenPartWriter.ReadPart"/> reads it back, every column of
+/// <c>KanadeParquetWriter</c>'s schema included: audio_id, path, tokens (list&lt;int32&gt;), num_tokens,
+/// global_embedding (list&lt;float&gt;), duration_s and sample_rate (the file's own; nullable columns). Rows are
+/// written as <see cref="Kanade.MLNet.KanadeTokenRow"/>s.
 /// </summary>
 internal sealed class TokenRow
 {

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Threading.Channels;
 using Kanade.Cli.Infrastructure;
+using Kanade.MLNet;
 
 namespace Kanade.Cli.Tokenize;
 
@@ -13,7 +14,7 @@ namespace Kanade.Cli.Tokenize;
 internal sealed class TokenizeRunner(TokenizeJob job)
 {
     /// <summary>What one file came to.</summary>
-    sealed record ItemResult(CorpusItem Item, TokenRow? Row, string? Error, double AudioSeconds);
+    sealed record ItemResult(CorpusItem Item, KanadeTokenRow? Row, string? Error, double AudioSeconds);
 
     /// <summary>Parts with results still coming in.</summary>
     readonly Dictionary<int, OpenPart> open = [];
@@ -212,16 +213,7 @@ internal sealed class TokenizeRunner(TokenizeJob job)
     static ItemResult ToResult(DecodedAudio audio, EncodeResult outcome)
     {
         if (outcome.Error is not null) return new ItemResult(audio.Item, null, outcome.Error, 0);
-        var row = new TokenRow
-        {
-            AudioId = audio.Item.AudioId,
-            Path = audio.Item.Path,
-            Tokens = outcome.Tokens!,
-            NumTokens = outcome.Tokens!.Length,
-            GlobalEmbedding = outcome.GlobalEmbedding!,
-            DurationSeconds = audio.DurationSeconds,
-            SampleRate = audio.SampleRate,
-        };
+        var row = new KanadeTokenRow(audio.Item.AudioId, audio.Item.Path, outcome.Tokens!, outcome.GlobalEmbedding!, audio.DurationSeconds, audio.SampleRate);
         return new ItemResult(audio.Item, row, null, audio.DurationSeconds);
     }
 
@@ -234,7 +226,7 @@ internal sealed class TokenizeRunner(TokenizeJob job)
             Part = part,
             Rows = rows.Count,
             AudioSeconds = rows.Sum(r => r.DurationSeconds ?? 0),
-            Tokens = rows.Sum(r => (long)r.NumTokens),
+            Tokens = rows.Sum(r => (long)r.Tokens.Length),
             Errors = [.. ordered.Where(r => r.Error is not null).Select(r => new ErrorRow { AudioId = r.Item.AudioId, Path = r.Item.Path, Reason = r.Error! })],
         };
         job.Store.Commit(part, rows, record, job.Writer);
@@ -253,7 +245,7 @@ internal sealed class TokenizeRunner(TokenizeJob job)
         summary.WallSeconds = wall.TotalSeconds;
         summary.AudioHoursPerHour = wall.TotalSeconds > 0 ? summary.RunHours * 3600 / wall.TotalSeconds : 0;
         summary.FilesPerSecond = wall.TotalSeconds > 0 ? summary.RunFiles / wall.TotalSeconds : 0;
-        if (errors.Count > 0) OutputStore.WriteAtomically(store.ErrorsPath, temporary => job.Writer.WriteErrors(temporary, errors));
+        if (errors.Count > 0) AtomicFile.Write(store.ErrorsPath, temporary => job.Writer.WriteErrors(temporary, errors));
         else File.Delete(store.ErrorsPath);
         OutputStore.WriteJson(store.SummaryPath, summary);
         if (summary.Status == "complete") File.WriteAllText(store.SuccessPath, "");

@@ -24,7 +24,7 @@ internal static class AudioReader
         {
             if (offset < 0) throw new AudioFileException(path, $"the chunk offset {offset} is negative.");
             int fileRate = AudioFile.Info(path).SampleRate;
-            var samples = AudioFile.Read(path, offset, frames);                                  // (channels, frames)
+            var samples = AudioFile.Read(path, offset, Math.Max(frames, -1));                     // (channels, frames); any negative count: to the end
             if (samples.shape[1] == 0) throw new AudioFileException(path, $"the chunk at frame {offset} holds no frames.");
             var mono = samples.mean([0], keepdim: true);                                        // (C, T) -> (1, T)
             var resampled = fileRate == sampleRate ? mono : Resampler.Resample(mono, fileRate, sampleRate);

@@ -1,5 +1,6 @@
 // Token Parquet files: an IDataView of tokens out to part files, and part files back in as an IDataView.
 using System.Globalization;
+using Kanade.MLNet.Cursors;
 using Kanade.MLNet.Data;
 using Kanade.MLNet.Schema;
 using Microsoft.ML;
@@ -84,49 +85,27 @@ public static class KanadeParquet
     {
         var needed = new[] { tokens, global, id, path, waveform }.OfType<DataViewSchema.Column>().ToList();
         using var cursor = data.GetRowCursor(needed);
-        var readTokens = TokenReader(cursor, tokens);
-        var readGlobal = cursor.GetGetter<VBuffer<float>>(global);
+        var readTokens = VectorReader.Tokens(cursor, tokens);
+        var readGlobal = VectorReader.Create<float>(cursor, global);
         var readId = id is { } idColumn ? cursor.GetGetter<ReadOnlyMemory<char>>(idColumn) : null;
         var readPath = path is { } pathColumn ? cursor.GetGetter<ReadOnlyMemory<char>>(pathColumn) : null;
         var readWave = waveform is { } waveColumn ? cursor.GetGetter<VBuffer<float>>(waveColumn) : null;
-        VBuffer<float> globalBuffer = default, waveBuffer = default;
+        VBuffer<float> waveBuffer = default;
         ReadOnlyMemory<char> text = default;
         while (cursor.MoveNext())
         {
             string audioId = "", file = "";
             if (readId is not null) { readId(ref text); audioId = text.ToString(); }
             if (readPath is not null) { readPath(ref text); file = text.ToString(); }
-            readGlobal(ref globalBuffer);
-            var embedding = new float[globalBuffer.Length];
-            globalBuffer.CopyTo(embedding);
             double? duration = null;
             if (readWave is not null)
             {
                 readWave(ref waveBuffer);
                 duration = (double)waveBuffer.Length / rate!.Value;
             }
-            yield return new KanadeTokenRow(audioId, file, readTokens(), embedding, duration, readWave is null ? null : rate);
+            int[] ids = Array.ConvertAll(readTokens(), t => checked((int)t));
+            yield return new KanadeTokenRow(audioId, file, ids, readGlobal(), duration, readWave is null ? null : rate);
         }
-    }
-
-    static Func<int[]> TokenReader(DataViewRow row, DataViewSchema.Column column)
-    {
-        var item = ((VectorDataViewType)column.Type).ItemType;
-        if (item is KeyDataViewType)
-        {
-            var keys = row.GetGetter<VBuffer<uint>>(column);
-            VBuffer<uint> buffer = default;
-            return () => { keys(ref buffer); return buffer.DenseValues().Select(k => checked((int)k - 1)).ToArray(); };
-        }
-        if (item.RawType == typeof(long))
-        {
-            var longs = row.GetGetter<VBuffer<long>>(column);
-            VBuffer<long> buffer = default;
-            return () => { longs(ref buffer); return buffer.DenseValues().Select(v => checked((int)v)).ToArray(); };
-        }
-        var ints = row.GetGetter<VBuffer<int>>(column);
-        VBuffer<int> intBuffer = default;
-        return () => { ints(ref intBuffer); return intBuffer.DenseValues().ToArray(); };
     }
 
     static int? SampleRateOf(DataViewSchema.Column waveform)

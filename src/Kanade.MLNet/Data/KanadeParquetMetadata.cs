@@ -63,11 +63,14 @@ public sealed record KanadeParquetMetadata
     {
         ArgumentNullException.ThrowIfNull(model);
         reference ??= KanadeModelReference.Of(model);
-        var (name, sha) = KanadeEncodingTransformer.ConfigIdentity(model);
+        // A known reference has hashed the config already; only a model without one has its file read here.
+        var (name, sha) = reference is null
+            ? KanadeEncodingTransformer.ConfigIdentity(model)
+            : (Path.GetFileNameWithoutExtension(reference.ConfigPath), reference.ConfigSha256);
         return new KanadeParquetMetadata
         {
-            ModelConfig = reference is null ? name : Path.GetFileNameWithoutExtension(reference.ConfigPath),
-            ModelConfigSha256 = reference?.ConfigSha256 ?? sha,
+            ModelConfig = name,
+            ModelConfigSha256 = sha,
             WeightsSha256 = reference?.WeightsSha256 ?? "",
             TokenRate = model.TokenRate,
             VocabularySize = checked((int)model.VocabularySize),

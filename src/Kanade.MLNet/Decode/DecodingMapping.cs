@@ -32,37 +32,10 @@ internal sealed class DecodingMapping(KanadeDecodingTransformer transformer, Dat
 
     public override Func<DecodeItem> Reader(DataViewRowCursor cursor, bool[] active)
     {
-        var tokens = TokenReader(cursor, cursor.Schema[options.TokensColumnName]);
-        Func<float[]> global = () => [];
-        if (active[0])
-        {
-            var getter = cursor.GetGetter<VBuffer<float>>(cursor.Schema[options.GlobalEmbeddingColumnName]);
-            VBuffer<float> buffer = default;
-            global = () => { getter(ref buffer); var values = new float[buffer.Length]; buffer.CopyTo(values); return values; };
-        }
+        var tokens = VectorReader.Tokens(cursor, cursor.Schema[options.TokensColumnName]);
+        Func<float[]> global = active[0] ? VectorReader.Create<float>(cursor, cursor.Schema[options.GlobalEmbeddingColumnName]) : () => [];
         Func<long>? length = options.AudioLengthColumnName is { } name ? IntegerGetter.Create(cursor, cursor.Schema[name]) : null;
         return () => new DecodeItem(tokens(), global(), length?.Invoke());
-    }
-
-    /// <summary>Reads Int32, Int64 or key (id + 1, 0 = missing: kept as -1 and rejected with the row) token vectors as ids.</summary>
-    static Func<long[]> TokenReader(DataViewRow row, DataViewSchema.Column column)
-    {
-        var item = ((VectorDataViewType)column.Type).ItemType;
-        if (item is KeyDataViewType)
-        {
-            var keys = row.GetGetter<VBuffer<uint>>(column);
-            VBuffer<uint> buffer = default;
-            return () => { keys(ref buffer); var values = new uint[buffer.Length]; buffer.CopyTo(values); return values.Select(k => (long)k - 1).ToArray(); };
-        }
-        if (item.RawType == typeof(long))
-        {
-            var longs = row.GetGetter<VBuffer<long>>(column);
-            VBuffer<long> buffer = default;
-            return () => { longs(ref buffer); var values = new long[buffer.Length]; buffer.CopyTo(values); return values; };
-        }
-        var ints = row.GetGetter<VBuffer<int>>(column);
-        VBuffer<int> intBuffer = default;
-        return () => { ints(ref intBuffer); var values = new int[intBuffer.Length]; intBuffer.CopyTo(values); return values.Select(v => (long)v).ToArray(); };
     }
 
     public override DecodedRow[] Compute(IReadOnlyList<DecodeItem> items, bool[] active, long firstRow)
@@ -82,11 +55,15 @@ internal sealed class DecodingMapping(KanadeDecodingTransformer transformer, Dat
             var tokens = batch.Select(i => tensor(items[i].Tokens)).ToArray();
             var globals = batch.Select(i => tensor(items[i].GlobalEmbedding)).ToArray();
             long[]? audioLengths = options.AudioLengthColumnName is null ? null : batch.Select(i => items[i].AudioLength!.Value).ToArray();
-            var mels = transformer.Runner.Decode(model, globals, tokens, audioLengths);
+            var mels = transformer.Runner.Decode(model, globals, tokens, audioLengths);     // (n_mels, frames_k) each
+            // One copy to the host for the whole batch: the mels flattened row-major, end to end.
+            float[] values = cat(mels.Select(m => m.reshape(-1)).ToArray(), 0).to(ScalarType.Float32).cpu().data<float>().ToArray();
+            int offset = 0;
             for (int k = 0; k < batch.Length; k++)
             {
-                var mel = mels[k].to(ScalarType.Float32).cpu().contiguous();                 // (n_mels, frames), row-major
-                results[batch[k]] = new DecodedRow(mel.data<float>().ToArray(), checked((int)mel.shape[1]));
+                int size = checked((int)mels[k].numel());
+                results[batch[k]] = new DecodedRow(values[offset..(offset + size)], checked((int)mels[k].shape[1]));
+                offset += size;
             }
         }
         return results;

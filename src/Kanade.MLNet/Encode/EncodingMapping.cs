@@ -21,18 +21,8 @@ internal sealed class EncodingMapping(KanadeEncodingTransformer transformer) : R
 
     public override IEnumerable<DataViewSchema.Column> Dependencies(DataViewSchema input, bool[] active) => [input[options.InputColumnName]];
 
-    public override Func<float[]> Reader(DataViewRowCursor cursor, bool[] active)
-    {
-        var getter = cursor.GetGetter<VBuffer<float>>(cursor.Schema[options.InputColumnName]);
-        VBuffer<float> buffer = default;
-        return () =>
-        {
-            getter(ref buffer);
-            var samples = new float[buffer.Length];
-            buffer.CopyTo(samples);
-            return samples;
-        };
-    }
+    public override Func<float[]> Reader(DataViewRowCursor cursor, bool[] active) =>
+        VectorReader.Create<float>(cursor, cursor.Schema[options.InputColumnName]);
 
     public override EncodedRow[] Compute(IReadOnlyList<float[]> items, bool[] active, long firstRow)
     {
@@ -59,9 +49,9 @@ internal sealed class EncodingMapping(KanadeEncodingTransformer transformer) : R
             {
                 var f = features[k];
                 results[batch[k]] = new EncodedRow(
-                    f.ContentTokenIndices is null ? [] : f.ContentTokenIndices.to(ScalarType.Int32).cpu().data<int>().ToArray(),
-                    f.GlobalEmbedding is null ? [] : f.GlobalEmbedding.to(ScalarType.Float32).cpu().data<float>().ToArray(),
-                    f.ContentEmbedding is null ? [] : f.ContentEmbedding.to(ScalarType.Float32).cpu().contiguous().data<float>().ToArray());
+                    f.ContentTokenIndices is null ? [] : f.ContentTokenIndices.to(ScalarType.Int32).data<int>().ToArray(),
+                    f.GlobalEmbedding is null ? [] : f.GlobalEmbedding.to(ScalarType.Float32).data<float>().ToArray(),
+                    f.ContentEmbedding is null ? [] : f.ContentEmbedding.to(ScalarType.Float32).contiguous().data<float>().ToArray());
             }
         }
         return results;

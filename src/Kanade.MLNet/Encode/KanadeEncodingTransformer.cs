@@ -1,7 +1,7 @@
 // KanadeEncode's transformer: waveform -> content tokens, global embedding (and content embedding), batched on the model's device.
-using System.Security.Cryptography;
 using Kanade.MLNet.Cursors;
 using Kanade.MLNet.Encode;
+using Kanade.MLNet.Persistence;
 using Kanade.MLNet.Schema;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -91,6 +91,6 @@ public sealed class KanadeEncodingTransformer : KanadeTransformer
         string? path = model.Definition.SourcePath;
         if (path is null) return ("", "");
         string name = System.IO.Path.GetFileNameWithoutExtension(path);
-        return (name, File.Exists(path) ? Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path))) : "");
+        return (name, File.Exists(path) ? FileChecksum.Sha256(path) : "");
     }
 }

@@ -10,7 +10,8 @@ internal static class FileChecksum
     public static string Sha256(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"File '{path}' does not exist.", path);
-        using var stream = File.OpenRead(path);
+        // A large buffer: weights files run to hundreds of MB, and SHA256.HashData reads in small pieces.
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
         return Convert.ToHexStringLower(SHA256.HashData(stream));
     }
 

@@ -17,12 +17,8 @@ internal sealed class VocodingMapping(VocodingTransformer transformer) : RowMapp
 
     public override IEnumerable<DataViewSchema.Column> Dependencies(DataViewSchema input, bool[] active) => [input[options.InputColumnName]];
 
-    public override Func<float[]> Reader(DataViewRowCursor cursor, bool[] active)
-    {
-        var getter = cursor.GetGetter<VBuffer<float>>(cursor.Schema[options.InputColumnName]);
-        VBuffer<float> buffer = default;
-        return () => { getter(ref buffer); var values = new float[buffer.Length]; buffer.CopyTo(values); return values; };
-    }
+    public override Func<float[]> Reader(DataViewRowCursor cursor, bool[] active) =>
+        VectorReader.Create<float>(cursor, cursor.Schema[options.InputColumnName]);
 
     public override float[][] Compute(IReadOnlyList<float[]> items, bool[] active, long firstRow)
     {
