@@ -8,9 +8,9 @@ namespace Kanade.Cli.Tests;
 public sealed class DumpDatasetTests
 {
     /// <summary>a/ and b/ hold the same stem (ids stem, stem_1), a FLAC outside the pattern, a corrupt and a hidden WAV.</summary>
-    static TempFolder Corpus()
+    static TempDirectory Corpus()
     {
-        var folder = new TempFolder();
+        var folder = new TempDirectory();
         Directory.CreateDirectory(folder.File("data", "a"));
         Directory.CreateDirectory(folder.File("data", "b"));
         File.Copy(Fixtures.Audio("real_front_center_48k.wav"), folder.File("data", "a", "real_front_center_48k.wav"));

@@ -10,7 +10,7 @@ public sealed class ExportAndInfoTests
     [TestMethod]
     public void ExportOfTheFullStateDictEqualsTheReferencesExport()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         string output = folder.File("export.safetensors");
         CliHarness.Run("export-safetensors", CliHarness.Weights, "--config", CliHarness.Config, "-o", output).Expect(0);
         var written = SafeTensors.Load(output);
@@ -22,7 +22,7 @@ public sealed class ExportAndInfoTests
     [TestMethod]
     public void ExportOfAFitCheckpointEqualsTheReferencesExport()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         string checkpoint = folder.File("last.safetensors"), output = folder.File("export.safetensors");
         using (var pipeline = Kanade.Training.Pipeline.KanadeTrainingPipeline.FromConfig(Fixtures.Path("tiny12", "train.yaml")))
         {
@@ -39,7 +39,7 @@ public sealed class ExportAndInfoTests
     [TestMethod]
     public void IncludedModulesAreExportedToo()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         string output = folder.File("export.safetensors");
         CliHarness.Run("export-safetensors", CliHarness.Weights, "--config", CliHarness.Config, "--include-modules", "feature_decoder", "conv_upsample", "-o", output).Expect(0);
         var names = SafeTensors.Load(output).Keys.ToList();
@@ -51,7 +51,7 @@ public sealed class ExportAndInfoTests
     [TestMethod]
     public void PrefixedStateDictLosesItsModelPrefix()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         string prefixed = folder.File("pipeline.safetensors"), output = folder.File("export.safetensors");
         SafeTensors.Save(prefixed, SafeTensors.Load(CliHarness.Weights).ToDictionary(e => "model." + e.Key, e => e.Value));
         CliHarness.Run("export-safetensors", prefixed, "--config", CliHarness.Config, "-o", output).Expect(0);
@@ -61,7 +61,7 @@ public sealed class ExportAndInfoTests
     [TestMethod]
     public void FeatureDecoderWithoutConvUpsampleIsBadUsage()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         var result = CliHarness.Run("export-safetensors", CliHarness.Weights, "--config", CliHarness.Config, "--include-modules", "feature_decoder", "-o", folder.File("x.safetensors")).Expect(2);
         StringAssert.Contains(result.Error, "conv_upsample");
     }
@@ -71,7 +71,7 @@ public sealed class ExportAndInfoTests
     {
         // tests/Kanade.Tests/Data/checkpoints/lightning.ckpt: model.encoder.weight, model._orig_mod.decoder.bias, discriminator.*
         string checkpoint = Path.Combine(Fixtures.RepoRoot, "tests", "Kanade.Tests", "Data", "checkpoints", "lightning.ckpt");
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         var result = CliHarness.Run("export-safetensors", checkpoint, "--config", CliHarness.Config, "-o", folder.File("x.safetensors")).Expect(1);
         StringAssert.Contains(result.Error, "unexpected: encoder.weight");
         StringAssert.Contains(result.Error, "unexpected: decoder.bias");

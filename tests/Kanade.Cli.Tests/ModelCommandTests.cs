@@ -14,7 +14,7 @@ public sealed class ModelCommandTests
     [TestMethod]
     public void EncodeSafetensorsHoldsTheLibrarysFeatures()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         string output = folder.File("f.safetensors");
         CliHarness.Run(["encode", Fixtures.Audio("real_front_center_48k.wav"), .. CliHarness.Model, "-o", output]).Expect(0);
         using var expected = Model.Encode(Wave("real_front_center_48k.wav"));
@@ -28,7 +28,7 @@ public sealed class ModelCommandTests
     [TestMethod]
     public void EncodeJsonRoundTripsExactly()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         string json = folder.File("f.json"), mel = folder.File("mel.safetensors");
         CliHarness.Run(["encode", Fixtures.Audio("espeak_default_22k.wav"), .. CliHarness.Model, "-o", json]).Expect(0);
         using var expected = Model.Encode(Wave("espeak_default_22k.wav"));
@@ -41,7 +41,7 @@ public sealed class ModelCommandTests
     [TestMethod]
     public void DecodeMelEqualsLibraryDecodeOfTheTokens()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         string features = folder.File("f.safetensors"), mel = folder.File("mel.safetensors");
         CliHarness.Run(["encode", Fixtures.Audio("espeak_f3_stereo_16k.wav"), .. CliHarness.Model, "-o", features]).Expect(0);
         CliHarness.Run(["decode", features, .. CliHarness.Model, "-o", mel]).Expect(0);
@@ -53,7 +53,7 @@ public sealed class ModelCommandTests
     [TestMethod]
     public void DecodeToWavEqualsVocodedLibraryMel()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         string features = folder.File("f.json"), wav = folder.File("speech.wav");
         CliHarness.Run(["encode", Fixtures.Audio("real_rear_left_48k.wav"), .. CliHarness.Model, "-o", features]).Expect(0);
         CliHarness.Run(["decode", features, .. CliHarness.Model, .. CliHarness.Vocoder, "-o", wav, "--wav-encoding", "float32"]).Expect(0);
@@ -69,7 +69,7 @@ public sealed class ModelCommandTests
     [TestMethod]
     public void ResynthMelEqualsDecodeOfItsOwnTokensAtTheInputLength()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         string mel = folder.File("mel.safetensors");
         CliHarness.Run(["resynth", Fixtures.Audio("espeak_24bit_44k.flac"), mel, .. CliHarness.Model]).Expect(0);
         var wave = Wave("espeak_24bit_44k.flac");
@@ -81,7 +81,7 @@ public sealed class ModelCommandTests
     [TestMethod]
     public void ResynthWavIsTheVocodedMel()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         string mel = folder.File("mel.safetensors"), wav = folder.File("out.wav");
         CliHarness.Run(["resynth", Fixtures.Audio("short_24k.wav"), mel, .. CliHarness.Model]).Expect(0);
         CliHarness.Run(["resynth", Fixtures.Audio("short_24k.wav"), wav, .. CliHarness.Model, .. CliHarness.Vocoder]).Expect(0);
@@ -94,7 +94,7 @@ public sealed class ModelCommandTests
     [TestMethod]
     public void VcMelEqualsLibraryVoiceConversionAndTheReference()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         string mel = folder.File("vc.safetensors");
         CliHarness.Run(["vc", Fixtures.Audio("real_front_center_48k.wav"), Fixtures.Audio("espeak_f3_stereo_16k.wav"), mel, .. CliHarness.Model]).Expect(0);
         using var expected = Model.VoiceConversion(Wave("real_front_center_48k.wav"), Wave("espeak_f3_stereo_16k.wav"));

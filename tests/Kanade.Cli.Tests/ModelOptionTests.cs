@@ -10,7 +10,7 @@ public sealed class ModelOptionTests
     [TestMethod]
     public void ModelFolderEncodesLikeConfigAndWeights()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         string model = folder.File("tiny");
         Directory.CreateDirectory(model);
         File.Copy(CliHarness.Config, Path.Combine(model, "config.yaml"));
@@ -24,25 +24,16 @@ public sealed class ModelOptionTests
     [TestMethod]
     public void OfflineHubIdFailsWithWhereToPutTheFile()
     {
-        using var folder = new TempFolder();
-        var saved = (Environment.GetEnvironmentVariable("HF_HUB_OFFLINE"), Environment.GetEnvironmentVariable("HF_HOME"), Environment.GetEnvironmentVariable("HF_HUB_CACHE"));
-        try
+        using var folder = new TempDirectory();
+        using var variables = new EnvironmentScope(new Dictionary<string, string?>
         {
-            Environment.SetEnvironmentVariable("HF_HUB_OFFLINE", "1");
-            Environment.SetEnvironmentVariable("HF_HOME", folder.Path);
-            Environment.SetEnvironmentVariable("HF_HUB_CACHE", null);
-            var result = CliHarness.Run(["encode", Fixtures.Audio("short_24k.wav"), "--model", "frothywater/kanade-12.5hz", "-o", folder.File("x.json")]).Expect(1);
-            StringAssert.Contains(result.Error, "offline mode is on");
-            StringAssert.Contains(result.Error, "https://huggingface.co/frothywater/kanade-12.5hz/resolve/main/config.yaml");
-            StringAssert.Contains(result.Error, Path.Combine(folder.Path, "hub", "models--frothywater--kanade-12.5hz"));
-            Assert.DoesNotContain("   at ", result.Error, "no stack trace without --verbose");
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable("HF_HUB_OFFLINE", saved.Item1);
-            Environment.SetEnvironmentVariable("HF_HOME", saved.Item2);
-            Environment.SetEnvironmentVariable("HF_HUB_CACHE", saved.Item3);
-        }
+            ["HF_HUB_OFFLINE"] = "1", ["HF_HOME"] = folder.Path, ["HF_HUB_CACHE"] = null,
+        });
+        var result = CliHarness.Run(["encode", Fixtures.Audio("short_24k.wav"), "--model", "frothywater/kanade-12.5hz", "-o", folder.File("x.json")]).Expect(1);
+        StringAssert.Contains(result.Error, "offline mode is on");
+        StringAssert.Contains(result.Error, "https://huggingface.co/frothywater/kanade-12.5hz/resolve/main/config.yaml");
+        StringAssert.Contains(result.Error, Path.Combine(folder.Path, "hub", "models--frothywater--kanade-12.5hz"));
+        Assert.DoesNotContain("   at ", result.Error, "no stack trace without --verbose");
     }
 
     [TestMethod]

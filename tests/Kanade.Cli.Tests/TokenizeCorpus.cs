@@ -6,7 +6,7 @@ namespace Kanade.Cli.Tests;
 /// <summary>A folder of the six fixture clips (plus optional bad files) and helpers to read tokenize output.</summary>
 sealed class TokenizeCorpus : IDisposable
 {
-    readonly TempFolder folder = new();
+    readonly TempDirectory folder = new();
 
     public string Audio => folder.File("audio");
     public string Output(string name = "out") => folder.File(name);

@@ -83,7 +83,7 @@ public sealed class UsageTests
     [TestMethod]
     public void UnreadableAudioFailsWithoutStackTraceUnlessVerbose()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         string bad = folder.File("noise.wav");
         File.WriteAllBytes(bad, new byte[500]);
         var quiet = CliHarness.Run(["encode", bad, .. CliHarness.Model, "-o", folder.File("x.json")]).Expect(1);

@@ -32,7 +32,7 @@ public sealed class EndToEndTests
     [TestMethod]
     public void CsvManifestPipelineEqualsDirectModelCalls()
     {
-        using var folder = TestData.NewFolder();
+        using var folder = new TempDirectory();
         var data = KanadeManifest.Load(ml, TestData.WriteManifest(folder.Path, Fixtures.ClipFiles));
         var output = EncodePipeline().Fit(data).Transform(data);
         AssertEqualsDirect(output, Fixtures.ClipFiles);
@@ -42,7 +42,7 @@ public sealed class EndToEndTests
     [TestMethod]
     public void TypedTextLoaderReadsTheManifestColumns()
     {
-        using var folder = TestData.NewFolder();
+        using var folder = new TempDirectory();
         string manifest = TestData.WriteManifest(folder.Path, Fixtures.ClipFiles.Take(2));
         var data = ml.Data.LoadFromTextFile<AudioManifestRow>(manifest, separatorChar: ',', hasHeader: true, allowQuoting: true);
         var rows = ml.Data.CreateEnumerable<AudioManifestRow>(data, reuseRowObject: false).ToList();
@@ -55,7 +55,7 @@ public sealed class EndToEndTests
     [TestMethod]
     public void ParquetManifestPipelineEqualsDirectModelCalls()
     {
-        using var folder = TestData.NewFolder();
+        using var folder = new TempDirectory();
         string manifest = Path.Combine(folder.Path, "manifest.parquet");
         var rows = Fixtures.ClipFiles.Select(c => new ManifestParquetRow
         {
@@ -98,7 +98,7 @@ public sealed class EndToEndTests
     [TestMethod]
     public void DecodeGivesTheModelsMelRowMajorWithFrameCountAndBins()
     {
-        using var folder = TestData.NewFolder();
+        using var folder = new TempDirectory();
         string[] clips = ["real_front_center_48k.wav", "short_24k.wav", "espeak_default_22k.wav"];
         var data = KanadeManifest.Load(ml, TestData.WriteManifest(folder.Path, clips));
         var output = EncodePipeline().Append(ml.Transforms.KanadeDecode(TestData.Tiny12)).Fit(data).Transform(data);
@@ -119,7 +119,7 @@ public sealed class EndToEndTests
     [TestMethod]
     public void VocodeGivesTheVocodersWaveformOfTheMel()
     {
-        using var folder = TestData.NewFolder();
+        using var folder = new TempDirectory();
         string clip = "real_rear_left_48k.wav";
         var data = KanadeManifest.Load(ml, TestData.WriteManifest(folder.Path, [clip]));
         var output = EncodePipeline().Append(ml.Transforms.KanadeDecode(TestData.Tiny12)).Append(ml.Transforms.Vocode(TestData.Vocos))
@@ -138,7 +138,7 @@ public sealed class EndToEndTests
     [TestMethod]
     public void PreviewShowsTokensOfTheFirstRows()
     {
-        using var folder = TestData.NewFolder();
+        using var folder = new TempDirectory();
         var data = KanadeManifest.Load(ml, TestData.WriteManifest(folder.Path, ["short_24k.wav", "real_rear_left_48k.wav"]));
         var preview = EncodePipeline().Fit(data).Transform(data).Preview(maxRows: 2);
         Assert.HasCount(2, preview.RowView);
@@ -149,7 +149,7 @@ public sealed class EndToEndTests
     [TestMethod]
     public void EmptyDataViewGivesNoRowsAndRunsNothing()
     {
-        using var folder = TestData.NewFolder();
+        using var folder = new TempDirectory();
         var data = KanadeManifest.Load(ml, TestData.WriteManifest(folder.Path, []));
         var fitted = (TransformerChain<KanadeEncodingTransformer>)EncodePipeline().Fit(data);
         var output = fitted.Transform(data);

@@ -19,7 +19,7 @@ public sealed class ErrorPolicyTests
     [TestMethod]
     public void ThrowPolicyNamesThePathAndTheRow()
     {
-        using var folder = TestData.NewFolder();
+        using var folder = new TempDirectory();
         var output = Encode(folder.Path, AudioErrorPolicy.Throw);
         var error = Assert.ThrowsExactly<AudioFileException>(() => TestData.Vectors<int>(output, KanadeColumns.Tokens));
         StringAssert.Contains(error.Message, Path.Combine(TestData.AudioRoot, "no_such_file.wav"));
@@ -29,7 +29,7 @@ public sealed class ErrorPolicyTests
     [TestMethod]
     public void SkipRowPolicyLeavesTheRowOut()
     {
-        using var folder = TestData.NewFolder();
+        using var folder = new TempDirectory();
         var output = Encode(folder.Path, AudioErrorPolicy.SkipRow);
         Assert.IsNull(output.GetRowCount());
         CollectionAssert.AreEqual(new[] { "short_24k", "real_rear_left_48k" }, TestData.Texts(output, KanadeManifest.AudioIdColumn));
@@ -40,7 +40,7 @@ public sealed class ErrorPolicyTests
     [TestMethod]
     public void EmptyWithErrorColumnPolicyGivesAnEmptyRowAndTheMessage()
     {
-        using var folder = TestData.NewFolder();
+        using var folder = new TempDirectory();
         var output = Encode(folder.Path, AudioErrorPolicy.EmptyWithErrorColumn);
         var errors = TestData.Texts(output, KanadeColumns.AudioError);
         Assert.AreEqual("", errors[0]);

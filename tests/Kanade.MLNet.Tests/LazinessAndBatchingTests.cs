@@ -23,7 +23,7 @@ public sealed class LazinessAndBatchingTests
     [TestMethod]
     public void TransformReadsNoAudioUntilACursorAsksForIt()
     {
-        using var folder = TestData.NewFolder();
+        using var folder = new TempDirectory();
         var data = KanadeManifest.Load(ml, TestData.WriteManifest(folder.Path, ["short_24k.wav", "missing.wav"]));
         var (output, encoder, _) = Pipeline(data);  // a missing file would throw if anything were read
         CollectionAssert.AreEqual(new[] { "short_24k", "missing" }, TestData.Texts(output, KanadeManifest.AudioIdColumn));
@@ -33,7 +33,7 @@ public sealed class LazinessAndBatchingTests
     [TestMethod]
     public void AskingOnlyForTokensRunsTheContentBranchOnceAndNoDecoder()
     {
-        using var folder = TestData.NewFolder();
+        using var folder = new TempDirectory();
         var data = KanadeManifest.Load(ml, TestData.WriteManifest(folder.Path, Fixtures.ClipFiles));
         var (output, encoder, decoder) = Pipeline(data);
         Assert.HasCount(6, TestData.Vectors<int>(output, KanadeColumns.Tokens));
@@ -46,7 +46,7 @@ public sealed class LazinessAndBatchingTests
     [TestMethod]
     public void AskingOnlyForTheGlobalEmbeddingSkipsTheContentBranch()
     {
-        using var folder = TestData.NewFolder();
+        using var folder = new TempDirectory();
         var data = KanadeManifest.Load(ml, TestData.WriteManifest(folder.Path, ["short_24k.wav", "real_rear_left_48k.wav"]));
         var (output, encoder, _) = Pipeline(data);
         var globals = TestData.Vectors<float>(output, KanadeColumns.GlobalEmbedding);
@@ -58,7 +58,7 @@ public sealed class LazinessAndBatchingTests
     [TestMethod]
     public void OneEncoderPassServesTokensAndEmbeddingOfARow()
     {
-        using var folder = TestData.NewFolder();
+        using var folder = new TempDirectory();
         var data = KanadeManifest.Load(ml, TestData.WriteManifest(folder.Path, ["short_24k.wav"]));
         var (output, encoder, _) = Pipeline(data);
         var tokens = output.Schema[KanadeColumns.Tokens];
@@ -79,7 +79,7 @@ public sealed class LazinessAndBatchingTests
     [TestMethod]
     public void FrameCountAloneIsComputedWithoutTheDecoder()
     {
-        using var folder = TestData.NewFolder();
+        using var folder = new TempDirectory();
         var data = KanadeManifest.Load(ml, TestData.WriteManifest(folder.Path, Fixtures.ClipFiles));
         var (output, _, decoder) = Pipeline(data);
         var frames = TestData.Scalars<int>(output, KanadeColumns.MelFrames);
@@ -90,7 +90,7 @@ public sealed class LazinessAndBatchingTests
     [TestMethod]
     public void BatchedRowsEqualSingleItemEncodeOnEveryFixtureClip()
     {
-        using var folder = TestData.NewFolder();
+        using var folder = new TempDirectory();
         var data = KanadeManifest.Load(ml, TestData.WriteManifest(folder.Path, Fixtures.ClipFiles));
         var (output, encoder, _) = Pipeline(data, batchSize: 6);
         var tokens = TestData.Vectors<int>(output, KanadeColumns.Tokens);
@@ -113,7 +113,7 @@ public sealed class LazinessAndBatchingTests
     [TestMethod]
     public void RowOrderIsKeptWhenRowsAreSortedByDuration()
     {
-        using var folder = TestData.NewFolder();
+        using var folder = new TempDirectory();
         string[] clips = ["short_24k.wav", "espeak_default_22k.wav", "real_rear_left_48k.wav"];
         var data = KanadeManifest.Load(ml, TestData.WriteManifest(folder.Path, clips));
         var (output, _, _) = Pipeline(data, batchSize: 2);
@@ -124,7 +124,7 @@ public sealed class LazinessAndBatchingTests
     [TestMethod]
     public void LoadAudioReadsAChunkFromOffsetAndFrameColumns()
     {
-        using var folder = TestData.NewFolder();
+        using var folder = new TempDirectory();
         File.WriteAllLines(Path.Combine(folder.Path, "chunks.csv"), ["audio_id,path,offset,frames", "a,short_24k.wav,1000,2400"]);
         var loader = ml.Data.CreateTextLoader([new("Path", DataKind.String, 1), new("Offset", DataKind.Int64, 2), new("Frames", DataKind.Int32, 3)],
             separatorChar: ',', hasHeader: true);

@@ -22,7 +22,7 @@ public sealed class ParquetTests
     [TestMethod]
     public void TokensWrittenToPartsReadBackEqual()
     {
-        using var folder = TestData.NewFolder();
+        using var folder = new TempDirectory();
         string output = Path.Combine(folder.Path, "tokens");
         var parts = KanadeParquet.Save(ml, Tokens(folder.Path, clips, AudioErrorPolicy.EmptyWithErrorColumn), output,
             new KanadeParquetOptions { RowsPerPart = 4, RowsPerRowGroup = 3, ModelReference = KanadeModelReference.Of(TestData.Tiny12) });
@@ -56,7 +56,7 @@ public sealed class ParquetTests
     [TestMethod]
     public void PartMetadataDescribesTheModel()
     {
-        using var folder = TestData.NewFolder();
+        using var folder = new TempDirectory();
         var parts = KanadeParquet.Save(ml, Tokens(folder.Path, ["short_24k.wav"]), Path.Combine(folder.Path, "tokens"),
             new KanadeParquetOptions { ModelReference = KanadeModelReference.Of(TestData.Tiny12) });
         var metadata = KanadeParquet.ReadMetadata(parts[0]);
@@ -73,7 +73,7 @@ public sealed class ParquetTests
     [TestMethod]
     public void AnEmptyViewWritesOneEmptyPartWithMetadata()
     {
-        using var folder = TestData.NewFolder();
+        using var folder = new TempDirectory();
         var parts = KanadeParquet.Save(ml, Tokens(folder.Path, []), Path.Combine(folder.Path, "tokens"));
         Assert.HasCount(1, parts);
         Assert.AreEqual(0L, KanadeParquet.Load(ml, parts[0]).GetRowCount());
@@ -86,7 +86,7 @@ public sealed class ParquetTests
         string checker = Path.Combine(Fixtures.RepoRoot, "tests", "Kanade.MLNet.Tests", "parquet-check");
         if (!Directory.Exists(Path.Combine(checker, "node_modules", "hyparquet")))
             Assert.Fail($"hyparquet, the independent Parquet reader this test runs, is not installed: run `bash scripts/install-deps.sh` (or `npm ci --prefix {checker}`).");
-        using var folder = TestData.NewFolder();
+        using var folder = new TempDirectory();
         string[] some = ["short_24k.wav", "gone.wav", "real_rear_left_48k.wav"];
         var parts = KanadeParquet.Save(ml, Tokens(folder.Path, some, AudioErrorPolicy.EmptyWithErrorColumn), Path.Combine(folder.Path, "tokens"),
             new KanadeParquetOptions { RowsPerRowGroup = 2 });

@@ -18,7 +18,7 @@ public sealed class PersistenceTests
     [TestMethod]
     public void SavedPipelineLoadsBackAndGivesIdenticalOutputs()
     {
-        using var folder = TestData.NewFolder();
+        using var folder = new TempDirectory();
         var data = KanadeManifest.Load(ml, TestData.WriteManifest(folder.Path, ["short_24k.wav", "real_rear_left_48k.wav"]));
         var fitted = Fit(data, TestData.Tiny12);
         string file = Path.Combine(folder.Path, "pipeline.json");
@@ -38,7 +38,7 @@ public sealed class PersistenceTests
     [TestMethod]
     public void MlNetModelSavePointsToKanadePipeline()
     {
-        using var folder = TestData.NewFolder();
+        using var folder = new TempDirectory();
         var data = KanadeManifest.Load(ml, TestData.WriteManifest(folder.Path, ["short_24k.wav"]));
         var fitted = ml.Transforms.LoadAudio(KanadeColumns.Waveform, KanadeColumns.Path, 24000).Fit(data);
         var error = Assert.Throws<Exception>(() => ml.Model.Save(fitted, data.Schema, Path.Combine(folder.Path, "model.zip")));
@@ -50,10 +50,10 @@ public sealed class PersistenceTests
     [TestMethod]
     public void LoadingRefusesAModelFileThatChangedSinceSaving()
     {
-        using var folder = TestData.NewFolder();
+        using var folder = new TempDirectory();
         string config = Path.Combine(folder.Path, "model.yaml");
-        File.Copy(Fixtures.Path("tiny12", "model.yaml"), config);
-        var model = KanadeModelReference.Load(config, Fixtures.Path("tiny12", "model_full.safetensors"));
+        File.Copy(TinyModels.Config("tiny12"), config);
+        var model = KanadeModelReference.Load(config, TinyModels.Weights("tiny12"));
         var data = KanadeManifest.Load(ml, TestData.WriteManifest(folder.Path, ["short_24k.wav"]));
         var fitted = ml.Transforms.KanadeEncode(model).Fit(ml.Transforms.LoadAudio(KanadeColumns.Waveform, KanadeColumns.Path, 24000).Fit(data).Transform(data));
         string file = Path.Combine(folder.Path, "pipeline.json");
@@ -67,8 +67,8 @@ public sealed class PersistenceTests
     [TestMethod]
     public void SavingAModelOfUnknownFilesSaysHowToRegisterIt()
     {
-        var model = KanadeModel.FromPretrained(Fixtures.Path("tiny12", "model.yaml"), Fixtures.Path("tiny12", "model_full.safetensors"));
-        using var folder = TestData.NewFolder();
+        var model = TinyModels.Load("tiny12");
+        using var folder = new TempDirectory();
         var data = KanadeManifest.Load(ml, TestData.WriteManifest(folder.Path, ["short_24k.wav"]));
         var fitted = ml.Transforms.KanadeEncode(model).Fit(ml.Transforms.LoadAudio(KanadeColumns.Waveform, KanadeColumns.Path, 24000).Fit(data).Transform(data));
         var error = Assert.ThrowsExactly<InvalidOperationException>(() => KanadePipeline.Save(fitted, Path.Combine(folder.Path, "p.json")));

@@ -11,7 +11,7 @@ namespace Kanade.MLNet.Tests;
 internal static class TestData
 {
     static readonly Lazy<KanadeModel> tiny12 = new(() =>
-        KanadeModelReference.Load(Fixtures.Path("tiny12", "model.yaml"), Fixtures.Path("tiny12", "model_full.safetensors")));
+        KanadeModelReference.Load(TinyModels.Config("tiny12"), TinyModels.Weights("tiny12")));
     static readonly Lazy<IVocoder> vocos = new(() =>
         VocoderReference.Load("vocos", Fixtures.Path("tiny12", "vocos_config.yaml"), Fixtures.Path("tiny12", "vocos.safetensors")));
     static readonly Lazy<Dictionary<string, Expected>> expected = new(ComputeExpected);
@@ -45,9 +45,6 @@ internal static class TestData
         }
         return result;
     }
-
-    /// <summary>A fresh temporary folder, deleted by the caller's <c>using</c>.</summary>
-    public static TempFolder NewFolder() => new();
 
     /// <summary>Writes a dump_dataset CSV manifest of <paramref name="clips"/> (paths relative to <see cref="AudioRoot"/>); extra names are missing files.</summary>
     public static string WriteManifest(string folder, IEnumerable<string> clips, string name = "manifest.csv")
@@ -113,12 +110,3 @@ internal static class TestData
     }
 }
 
-/// <summary>A temporary folder removed on dispose.</summary>
-internal sealed class TempFolder : IDisposable
-{
-    public string Path { get; } = Directory.CreateTempSubdirectory("kanade-mlnet-").FullName;
-    public void Dispose()
-    {
-        try { Directory.Delete(Path, recursive: true); } catch (IOException) { }
-    }
-}

@@ -14,6 +14,16 @@ public static class Fixtures
         "real_front_center_48k.wav", "real_rear_left_48k.wav", "short_24k.wav",
     ];
 
+    /// <summary>The two fixture sets: <c>tiny12</c> (12.5 Hz, Vocos) and <c>tiny25</c> (25 Hz, HiFT).</summary>
+    public static readonly string[] Sets = ["tiny12", "tiny25"];
+
+    /// <summary>Every clip, as MSTest <c>DynamicData</c> rows (clip file).</summary>
+    public static IEnumerable<object[]> ClipRows() => ClipFiles.Select(clip => new object[] { clip });
+
+    /// <summary>Every clip of both sets, as MSTest <c>DynamicData</c> rows (set, clip file).</summary>
+    public static IEnumerable<object[]> SetAndClipRows() =>
+        from set in Sets from clip in ClipFiles select new object[] { set, clip };
+
     /// <summary>Device the model tests run on: $KANADE_TEST_DEVICE (e.g. <c>cuda</c>), else the CPU.</summary>
     public static TorchSharp.torch.Device Device { get; } = ChooseDevice();
 
@@ -63,6 +73,19 @@ public static class Fixtures
     public static System.Text.Json.JsonDocument Json => json.Value;
     static readonly Lazy<System.Text.Json.JsonDocument> json =
         new(() => System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path("fixtures.json"))));
+
+    /// <summary>manifests.json: names, shapes and dtypes of the published checkpoints' tensors.</summary>
+    public static System.Text.Json.JsonDocument Manifests => manifests.Value;
+    static readonly Lazy<System.Text.Json.JsonDocument> manifests =
+        new(() => System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path("manifests.json"))));
+
+    /// <summary>Name -> shape of one section of manifests.json, e.g. <c>("vocos_mel_24khz")</c> or <c>("12hz", "export")</c>.</summary>
+    public static Dictionary<string, long[]> ManifestShapes(params string[] section)
+    {
+        var element = Manifests.RootElement;
+        foreach (string key in section) element = element.GetProperty(key);
+        return element.EnumerateObject().ToDictionary(e => e.Name, e => e.Value[0].EnumerateArray().Select(d => d.GetInt64()).ToArray());
+    }
 
     /// <summary>The repository root (the folder holding Kanade.MLNet.sln; $KANADE_REPO when the tests run outside a checkout).</summary>
     public static string RepoRoot => repoRoot.Value;

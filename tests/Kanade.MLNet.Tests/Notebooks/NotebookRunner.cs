@@ -1,6 +1,7 @@
 // Runs a .NET Interactive notebook headlessly in this process: the C# kernel as Polyglot Notebooks starts it, every code cell in order.
 using System.Reflection;
 using System.Text.RegularExpressions;
+using Kanade.Tests;
 using Microsoft.DotNet.Interactive;
 using Microsoft.DotNet.Interactive.Commands;
 using Microsoft.DotNet.Interactive.CSharp;
@@ -69,11 +70,10 @@ internal sealed partial class NotebookRunner : IDisposable
     {
         var code = CodeCells(path);
         Assert.IsNotEmpty(code, $"{path} has no C# cells");
-        var saved = environment.Keys.ToDictionary(k => k, Environment.GetEnvironmentVariable);
+        using var variables = new EnvironmentScope(environment);
         string savedDirectory = Environment.CurrentDirectory;
         try
         {
-            foreach (var (name, value) in environment) Environment.SetEnvironmentVariable(name, value);
             Environment.CurrentDirectory = Path.GetDirectoryName(Path.GetFullPath(path))!;
             kernel.AddAssemblyReferences(ReferencedAssemblies(code[0], path));
             for (int i = 1; i < code.Count; i++) Submit(path, i, code[i]);
@@ -81,7 +81,6 @@ internal sealed partial class NotebookRunner : IDisposable
         finally
         {
             Environment.CurrentDirectory = savedDirectory;
-            foreach (var (name, value) in saved) Environment.SetEnvironmentVariable(name, value);
         }
     }
 

@@ -7,13 +7,10 @@ namespace Kanade.Tests.Audio;
 [TestClass]
 public sealed class AudioFileBadInputTests
 {
-    string folder = "";
-
-    [TestInitialize]
-    public void CreateFolder() => folder = TestAudio.NewFolder();
+    readonly TempDirectory folder = new();
 
     [TestCleanup]
-    public void DeleteFolder() => Directory.Delete(folder, recursive: true);
+    public void DeleteFolder() => folder.Dispose();
 
     static AudioFileException AssertRefusedEverywhere(string path)
     {
@@ -27,7 +24,7 @@ public sealed class AudioFileBadInputTests
     [TestMethod]
     public void MissingFileIsReportedAsMissing()
     {
-        string path = Path.Combine(folder, "nothing-here.wav");
+        string path = folder.File("nothing-here.wav");
         var e = AssertRefusedEverywhere(path);
         Assert.ThrowsExactly<AudioFileException>(() => AudioFile.Info(path));
         StringAssert.Contains(e.Message, "does not exist");
@@ -37,14 +34,14 @@ public sealed class AudioFileBadInputTests
     [TestMethod]
     public void DirectoryIsReportedAsDirectory()
     {
-        var e = AssertRefusedEverywhere(folder);
+        var e = AssertRefusedEverywhere(folder.Path);
         StringAssert.Contains(e.Message, "is a directory");
     }
 
     [TestMethod]
     public void EmptyFileIsReportedAsEmpty()
     {
-        string path = Path.Combine(folder, "empty.wav");
+        string path = folder.File("empty.wav");
         File.WriteAllBytes(path, []);
         var e = AssertRefusedEverywhere(path);
         StringAssert.Contains(e.Message, "is empty (0 bytes)");
@@ -53,7 +50,7 @@ public sealed class AudioFileBadInputTests
     [TestMethod]
     public void TextFileNamedWavIsReportedAsNotAudio()
     {
-        string path = Path.Combine(folder, "notes.wav");
+        string path = folder.File("notes.wav");
         File.WriteAllText(path, "These are meeting notes, not a recording.\nSecond line.\n");
         var e = AssertRefusedEverywhere(path);
         StringAssert.Contains(e.Message, "not in an audio format libsndfile can read");
@@ -65,7 +62,7 @@ public sealed class AudioFileBadInputTests
     public void WavWhoseHeaderClaimsMoreDataThanTheFileHoldsIsReportedAsTruncated()
     {
         // short_24k.wav: 44-byte header, data chunk of 12002 bytes = 6001 mono 16-bit frames. Cut at 8000 bytes.
-        string path = Path.Combine(folder, "cut.wav");
+        string path = folder.File("cut.wav");
         File.WriteAllBytes(path, File.ReadAllBytes(Fixtures.Audio("short_24k.wav"))[..8000]);
         var e = AssertRefusedEverywhere(path);
         Assert.ThrowsExactly<AudioFileException>(() => AudioFile.Info(path));
@@ -77,7 +74,7 @@ public sealed class AudioFileBadInputTests
     [TestMethod]
     public void TruncatedFlacIsReportedWhenDecodingFallsShortOfTheHeader()
     {
-        string path = Path.Combine(folder, "cut.flac");
+        string path = folder.File("cut.flac");
         byte[] flac = File.ReadAllBytes(Fixtures.Audio("espeak_24bit_44k.flac"));
         File.WriteAllBytes(path, flac[..(flac.Length / 2)]);
         var e = AssertRefusedEverywhere(path);
@@ -90,7 +87,7 @@ public sealed class AudioFileBadInputTests
     public void WavWithAnUnknownCodecIsReportedAsUnsupported()
     {
         // A well-formed RIFF/WAVE file whose fmt chunk names codec 0x1234, which no decoder knows.
-        string path = Path.Combine(folder, "codec.wav");
+        string path = folder.File("codec.wav");
         byte[] wav = File.ReadAllBytes(Fixtures.Audio("short_24k.wav"));
         BinaryPrimitives.WriteUInt16LittleEndian(wav.AsSpan(20), 0x1234);
         File.WriteAllBytes(path, wav);
@@ -102,7 +99,7 @@ public sealed class AudioFileBadInputTests
     public void Mp4AudioIsReportedAsUnsupportedFormat()
     {
         // The start of an M4A (AAC in MP4) file: libsndfile has no MP4 demuxer.
-        string path = Path.Combine(folder, "speech.m4a");
+        string path = folder.File("speech.m4a");
         byte[] box = new byte[4096];
         BinaryPrimitives.WriteUInt32BigEndian(box, 32);
         "ftypM4A "u8.CopyTo(box.AsSpan(4));

@@ -6,13 +6,10 @@ namespace Kanade.Tests.Audio;
 [TestClass]
 public sealed class AudioFileTests
 {
-    string folder = "";
-
-    [TestInitialize]
-    public void CreateFolder() => folder = TestAudio.NewFolder();
+    readonly TempDirectory folder = new();
 
     [TestCleanup]
-    public void DeleteFolder() => Directory.Delete(folder, recursive: true);
+    public void DeleteFolder() => folder.Dispose();
 
     /// <summary>Integer sample values k in [-2^(bits-1), 2^(bits-1)), written exactly; soundfile reads k / 2^(bits-1).</summary>
     static float[] IntegerRamp(int frames, int channels, int bits, int step)
@@ -34,7 +31,7 @@ public sealed class AudioFileTests
     public void LosslessIntegerFormatsReadAsIntegerOverFullScale(int format, int bits, int step, string formatName, string subtype)
     {
         using var scope = NewDisposeScope();
-        string path = Path.Combine(folder, "ramp" + (formatName == "FLAC" ? ".flac" : ".wav"));
+        string path = folder.File("ramp" + (formatName == "FLAC" ? ".flac" : ".wav"));
         var stored = IntegerRamp(3000, 2, bits, step);
         TestAudio.Write(path, format, 22050, 2, stored, rawIntegers: true);
 
@@ -48,7 +45,7 @@ public sealed class AudioFileTests
     public void FloatWavReadsTheStoredFloats()
     {
         using var scope = NewDisposeScope();
-        string path = Path.Combine(folder, "float.wav");
+        string path = folder.File("float.wav");
         var stored = TestAudio.Sine(2000, 3, 16000, amplitude: 1.25);
         TestAudio.Write(path, TestAudio.Wav | TestAudio.Float, 16000, 3, stored);
         Assert.AreEqual("FLOAT", AudioFile.Info(path).Subtype);
@@ -62,7 +59,7 @@ public sealed class AudioFileTests
     public void LossyFormatsDecodeToTheirLengthAndLoudness(int format, int sampleRate, string name, string formatName, string subtype)
     {
         using var scope = NewDisposeScope();
-        string path = Path.Combine(folder, name);
+        string path = folder.File(name);
         var stored = TestAudio.Sine(sampleRate, 2, sampleRate, hertz: 440, amplitude: 0.5);
         TestAudio.Write(path, format, sampleRate, 2, stored);
 
@@ -114,7 +111,7 @@ public sealed class AudioFileTests
     public void PartialReadsOfLossyFilesEqualSlicesOfTheFullRead(int format, int sampleRate, int channels, long offset, double tolerance, string name)
     {
         using var scope = NewDisposeScope();
-        string path = Path.Combine(folder, name);
+        string path = folder.File(name);
         TestAudio.Write(path, format, sampleRate, channels, TestAudio.Sine(6 * sampleRate, channels, sampleRate));
         var full = AudioFile.Read(path);
         TensorAssert.Close(AudioFile.Read(path, offset, 2000), full.narrow(1, offset, 2000), tolerance, name);
@@ -133,7 +130,7 @@ public sealed class AudioFileTests
     public void Float32WriteThenReadIsSampleExact()
     {
         using var scope = NewDisposeScope();
-        string path = Path.Combine(folder, "out.wav");
+        string path = folder.File("out.wav");
         var samples = randn(2, 7919, generator: new Generator(7)) * 0.7;        // values beyond ±1 are kept
         AudioFile.Write(path, samples, 7919, AudioEncoding.Float32);
         var info = AudioFile.Info(path);
@@ -145,7 +142,7 @@ public sealed class AudioFileTests
     public void Pcm16WriteThenReadIsWithinOneStep()
     {
         using var scope = NewDisposeScope();
-        string path = Path.Combine(folder, "out.wav");
+        string path = folder.File("out.wav");
         var samples = rand(48000, generator: new Generator(3)) * 2 - 1;          // mono (samples,)
         samples[0] = 1.0f;
         samples[1] = -1.0f;
@@ -161,19 +158,19 @@ public sealed class AudioFileTests
     public void WriteReplacesAnExistingFileAndLeavesNoTemporaryFile()
     {
         using var scope = NewDisposeScope();
-        string path = Path.Combine(folder, "out.wav");
+        string path = folder.File("out.wav");
         AudioFile.Write(path, zeros(1, 100), 16000);
         var replacement = linspace(-0.5, 0.5, 300).reshape(1, 300);
         AudioFile.Write(path, replacement, 24000, AudioEncoding.Float32);
         TensorAssert.Close(AudioFile.Read(path), replacement, 0, "replaced file");
-        CollectionAssert.AreEqual(new[] { "out.wav" }, Directory.GetFiles(folder).Select(Path.GetFileName).ToArray());
+        CollectionAssert.AreEqual(new[] { "out.wav" }, Directory.GetFiles(folder.Path).Select(Path.GetFileName).ToArray());
     }
 
     [TestMethod]
     public void FailedWriteLeavesTheExistingFileUntouched()
     {
         using var scope = NewDisposeScope();
-        string path = Path.Combine(folder, "keep.wav");
+        string path = folder.File("keep.wav");
         AudioFile.Write(path, full(1, 50, 0.25f), 16000);
         byte[] before = File.ReadAllBytes(path);
         var bad = zeros(1, 100);
@@ -181,13 +178,13 @@ public sealed class AudioFileTests
         var e = Assert.ThrowsExactly<ArgumentException>(() => AudioFile.Write(path, bad, 16000));
         StringAssert.Contains(e.Message, "NaN");
         CollectionAssert.AreEqual(before, File.ReadAllBytes(path));
-        Assert.AreEqual(1, Directory.GetFiles(folder).Length, "no temporary file is left behind");
+        Assert.AreEqual(1, Directory.GetFiles(folder.Path).Length, "no temporary file is left behind");
     }
 
     [TestMethod]
     public void WriteIntoAMissingFolderNamesTheFolder()
     {
-        string path = Path.Combine(folder, "no", "such", "out.wav");
+        string path = folder.File("no", "such", "out.wav");
         var e = Assert.ThrowsExactly<AudioFileException>(() => AudioFile.Write(path, zeros(10), 16000));
         StringAssert.Contains(e.Message, "does not exist");
     }
@@ -195,18 +192,18 @@ public sealed class AudioFileTests
     [TestMethod]
     public void WriteRefusesShapesThatAreNotAudio()
     {
-        string path = Path.Combine(folder, "out.wav");
+        string path = folder.File("out.wav");
         Assert.ThrowsExactly<ArgumentException>(() => AudioFile.Write(path, zeros(2, 3, 4), 16000));
         Assert.ThrowsExactly<ArgumentException>(() => AudioFile.Write(path, zeros(new long[] { 10 }, int16), 16000));
         Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => AudioFile.Write(path, zeros(10), 0));
         Assert.ThrowsExactly<ArgumentException>(() => AudioFile.Write(Path.ChangeExtension(path, ".flac"), zeros(10), 16000));
-        Assert.AreEqual(0, Directory.GetFiles(folder).Length);
+        Assert.AreEqual(0, Directory.GetFiles(folder.Path).Length);
     }
 
     [TestMethod]
     public void LoadOfAnEmptyWavSaysItHasNoFrames()
     {
-        string path = Path.Combine(folder, "silence.wav");
+        string path = folder.File("silence.wav");
         AudioFile.Write(path, zeros(new long[] { 0 }), 24000);
         Assert.AreEqual(0L, AudioFile.Info(path).Frames);
         CollectionAssert.AreEqual(new long[] { 1, 0 }, AudioFile.Read(path).shape);

@@ -6,16 +6,8 @@ namespace Kanade.Tests.Audio;
 internal static class TestAudio
 {
     public const int Wav = 0x010000, Wavex = 0x130000, Flac = 0x170000, Ogg = 0x200000, Mpeg = 0x230000;
-    public const int PcmS8 = 0x0001, Pcm16 = 0x0002, Pcm24 = 0x0003, Pcm32 = 0x0004, PcmU8 = 0x0005, Float = 0x0006;
+    public const int Pcm16 = 0x0002, Pcm24 = 0x0003, Pcm32 = 0x0004, PcmU8 = 0x0005, Float = 0x0006;
     public const int Vorbis = 0x0060, Opus = 0x0064, MpegLayer3 = 0x0082;
-
-    /// <summary>A fresh folder under the system temp folder; delete it with <see cref="Directory.Delete(string, bool)"/>.</summary>
-    public static string NewFolder()
-    {
-        string folder = Path.Combine(Path.GetTempPath(), "kanade-audio-tests-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(folder);
-        return folder;
-    }
 
     /// <summary>
     /// Writes interleaved samples with libsndfile. With <paramref name="rawIntegers"/> the floats are the integer sample

@@ -11,18 +11,15 @@ public sealed class WavMutationTests
 {
     const int Seed = 20240611;
 
-    string folder = "";
-
-    [TestInitialize]
-    public void CreateFolder() => folder = TestAudio.NewFolder();
+    readonly TempDirectory folder = new();
 
     [TestCleanup]
-    public void DeleteFolder() => Directory.Delete(folder, recursive: true);
+    public void DeleteFolder() => folder.Dispose();
 
     [TestMethod]
     [Timeout(120_000)]
     public void TruncatedPcm16WavIsEitherIntactOrRefused() =>
-        RunTruncations(File.ReadAllBytes(Fixtures.Audio("short_24k.wav")), headerBytes: 44, bytesPerSample: 2);
+        RunTruncations(File.ReadAllBytes(Fixtures.Audio("short_24k.wav")), headerBytes: 44);
 
     [TestMethod]
     [Timeout(120_000)]
@@ -34,7 +31,7 @@ public sealed class WavMutationTests
     public void TruncatedFloatStereoWavIsEitherIntactOrRefused()
     {
         byte[] wav = FloatStereoWav(out int headerBytes);
-        RunTruncations(wav, headerBytes, bytesPerSample: 4);
+        RunTruncations(wav, headerBytes);
     }
 
     [TestMethod]
@@ -48,7 +45,7 @@ public sealed class WavMutationTests
     /// <summary>A 2-channel float WAV as AudioFile.Write makes it (with libsndfile's fact and PEAK chunks).</summary>
     byte[] FloatStereoWav(out int headerBytes)
     {
-        string path = Path.Combine(folder, "float.wav");
+        string path = folder.File("float.wav");
         using var samples = tensor(TestAudio.Sine(1500, 2, 16000), [1500, 2]).t();
         AudioFile.Write(path, samples, 16000, AudioEncoding.Float32);
         byte[] bytes = File.ReadAllBytes(path);
@@ -56,10 +53,10 @@ public sealed class WavMutationTests
         return bytes;
     }
 
-    void RunTruncations(byte[] original, int headerBytes, int bytesPerSample)
+    void RunTruncations(byte[] original, int headerBytes)
     {
         using var scope = NewDisposeScope();
-        string source = Path.Combine(folder, "source.wav");
+        string source = folder.File("source.wav");
         File.WriteAllBytes(source, original);
         var expected = AudioFile.Read(source);
         var random = new Random(Seed);
@@ -79,11 +76,10 @@ public sealed class WavMutationTests
     void RunBitFlips(byte[] original, int headerBytes, int bytesPerSample)
     {
         using var scope = NewDisposeScope();
-        string source = Path.Combine(folder, "source.wav");
+        string source = folder.File("source.wav");
         File.WriteAllBytes(source, original);
         var expected = AudioFile.Read(source);
         var expectedInfo = AudioFile.Info(source);
-        int channels = expectedInfo.Channels;
         var random = new Random(Seed);
         var outcomes = new Dictionary<string, int>();
         for (int i = 0; i < 240; i++)
@@ -107,7 +103,7 @@ public sealed class WavMutationTests
     void CheckFaithful(Tensor result, Tensor expected, AudioInfo expectedInfo, byte[] mutated, int position, int headerBytes,
         int bytesPerSample, string what)
     {
-        string path = Path.Combine(folder, "case.wav");
+        string path = folder.File("case.wav");
         var info = AudioFile.Info(path);
         Assert.AreEqual(info.Frames, result.shape[1], $"{what}: Read returned {result.shape[1]} frames, Info claims {info.Frames}");
         if (info.Channels != expectedInfo.Channels || info.Subtype != expectedInfo.Subtype) return;
@@ -126,7 +122,7 @@ public sealed class WavMutationTests
 
     string Attempt(byte[] bytes, string what, Action<Tensor> check)
     {
-        string path = Path.Combine(folder, "case.wav");
+        string path = folder.File("case.wav");
         File.WriteAllBytes(path, bytes);
         Tensor result;
         try

@@ -135,7 +135,7 @@ public sealed class FromPretrainedHubTests
     public void KanadeModel_LocalFolder_LoadsWithoutTheHubForItsOwnFiles()
     {
         using var env = new HubTestEnvironment();
-        using var folder = new Kanade.Tests.IO.TempDirectory();
+        using var folder = new TempDirectory();
         foreach (var (name, bytes) in HubFixtures.TinyKanadeRepo()) File.WriteAllBytes(folder.File(name), bytes);
         env.Server.AddPlainFile("/torchaudio/models/wavlm_tiny.pth", HubFixtures.TinySslPth);
         using var hub = env.Client();

@@ -1,5 +1,4 @@
 using Kanade.IO.Hub;
-using Kanade.Tests.IO;
 
 namespace Kanade.Tests.Hub;
 

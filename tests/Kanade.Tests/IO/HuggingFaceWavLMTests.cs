@@ -8,13 +8,8 @@ namespace Kanade.Tests.IO;
 public sealed class HuggingFaceWavLMTests
 {
     /// <summary>WavLM base+ with torchaudio names and real shapes, as data-free meta tensors.</summary>
-    static Dictionary<string, Tensor> TorchaudioBasePlus()
-    {
-        using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Fixtures.Path("manifests.json")));
-        return doc.RootElement.GetProperty("wavlm_base_plus_torchaudio").EnumerateObject().ToDictionary(
-            p => p.Name,
-            p => empty(p.Value[0].EnumerateArray().Select(e => e.GetInt64()).ToArray(), float32, device: META));
-    }
+    static Dictionary<string, Tensor> TorchaudioBasePlus() =>
+        Fixtures.ManifestShapes("wavlm_base_plus_torchaudio").ToDictionary(p => p.Key, p => empty(p.Value, float32, device: META));
 
     [TestMethod]
     public void TorchaudioBasePlusRoundTripsThroughHuggingFaceNames()

@@ -88,7 +88,7 @@ public sealed class ModelConfigLoaderTests
     public void ShippedModelConfigsProduceTheManifestArchitectures(string config, string manifest)
     {
         var d = ModelConfigLoader.Load(Shipped($"model/{config}.yaml"));
-        using var doc = JsonDocument.Parse(File.ReadAllText(Fixtures.Path("manifests.json")));
+        var doc = Fixtures.Manifests;
         var export = doc.RootElement.GetProperty(manifest).GetProperty("export");
         var full = doc.RootElement.GetProperty(manifest).GetProperty("full_state_dict");
         long[] Shape(string name) => export.GetProperty(name)[0].EnumerateArray().Select(e => e.GetInt64()).ToArray();

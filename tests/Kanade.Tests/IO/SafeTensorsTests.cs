@@ -51,7 +51,7 @@ public sealed class SafeTensorsTests
         {
             Assert.AreEqual(original.dtype, loaded[name].dtype, name);
             CollectionAssert.AreEqual(original.shape, loaded[name].shape, name);
-            Assert.IsTrue(TensorCompare.Identical(original, loaded[name]), name);
+            TensorAssert.Identical(loaded[name], original, name);
         }
     }
 
@@ -189,7 +189,7 @@ public sealed class SafeTensorsTests
         var reference = SafeTensors.Load(Fixtures.Path("tiny12", "ssl.safetensors"));
         CollectionAssert.AreEquivalent(reference.Keys.ToList(), ssl.Keys.ToList());
         foreach (var (name, t) in reference)
-            Assert.IsTrue(TensorCompare.Identical(t, ssl[name]), name);
+            TensorAssert.Identical(ssl[name], t, name);
     }
 
     [TestMethod]

@@ -25,7 +25,7 @@ public sealed class StateDictLoaderTests
         Assert.IsTrue(report.IsComplete);
         Assert.HasCount(5, report.Loaded);
         foreach (var (name, value) in net.state_dict())
-            Assert.IsTrue(TensorCompare.Identical(source[name], value), name);
+            TensorAssert.Identical(value, source[name], name);
     }
 
     [TestMethod]
@@ -68,7 +68,7 @@ public sealed class StateDictLoaderTests
         Assert.HasCount(1, error.Report.Unexpected);
         Assert.HasCount(1, error.Report.Mismatched);
         foreach (var (name, value) in net.state_dict())
-            Assert.IsTrue(TensorCompare.Identical(original[name], value), $"{name} must be unchanged");
+            TensorAssert.Identical(value, original[name], $"{name} must be unchanged");
     }
 
     [TestMethod]
@@ -84,7 +84,7 @@ public sealed class StateDictLoaderTests
         CollectionAssert.AreEquivalent(new[] { "proj.weight", "conv.bias", "counts" }, report.Loaded.ToList());
         Assert.AreEqual("proj.bias", report.Missing.Single().Name);
         Assert.AreEqual("conv.weight", report.Mismatched.Single().Name);
-        Assert.IsTrue(TensorCompare.Identical(source["proj.weight"], net.state_dict()["proj.weight"]));
+        TensorAssert.Identical(net.state_dict()["proj.weight"], source["proj.weight"], "proj.weight");
     }
 
     [TestMethod]
@@ -123,7 +123,7 @@ public sealed class StateDictLoaderTests
         var report = StateDictLoader.Load(net, source);
 
         CollectionAssert.AreEqual(new[] { "window" }, report.NonPersistent.ToArray());
-        Assert.IsTrue(TensorCompare.Identical(hann_window(4), net.get_buffer("window")!));
+        TensorAssert.Identical(net.get_buffer("window")!, hann_window(4), "window");
     }
 
     [TestMethod]
@@ -135,7 +135,7 @@ public sealed class StateDictLoaderTests
 
         StateDictLoader.Load(net, source, new StateDictLoadOptions { CopyNonPersistentBuffers = true });
 
-        Assert.IsTrue(TensorCompare.Identical(full(4, 9f), net.get_buffer("window")!));
+        TensorAssert.Identical(net.get_buffer("window")!, full(4, 9f), "window");
     }
 
     [TestMethod]
@@ -151,8 +151,8 @@ public sealed class StateDictLoaderTests
 
         var loaded = net.state_dict();
         Assert.AreEqual(ScalarType.Float32, loaded["proj.weight"].dtype);
-        Assert.IsTrue(TensorCompare.SameValues(source["proj.weight"].to(float32), loaded["proj.weight"]));
-        Assert.IsTrue(TensorCompare.SameValues(source["conv.bias"], loaded["conv.bias"]));
+        TensorAssert.Close(loaded["proj.weight"], source["proj.weight"].to(float32), 0, "proj.weight");
+        TensorAssert.Close(loaded["conv.bias"], source["conv.bias"], 0, "conv.bias");
         Assert.AreEqual(ScalarType.Int64, loaded["counts"].dtype);
     }
 
@@ -177,7 +177,7 @@ public sealed class StateDictLoaderTests
 
         Assert.IsTrue(report.IsComplete);
         var g = TorchCheckpoint.Load(Checkpoints.Path("weight_norm_old.pt"))["weight_g"];
-        Assert.IsTrue(TensorCompare.Identical(g, conv.state_dict()["parametrizations.weight.original0"]));
+        TensorAssert.Identical(conv.state_dict()["parametrizations.weight.original0"], g, "parametrizations.weight.original0");
     }
 
     [TestMethod]

@@ -55,7 +55,7 @@ public sealed class TorchCheckpointTests
 
         CollectionAssert.AreEquivalent(zip.Keys.ToList(), legacy.Keys.ToList());
         foreach (var (name, t) in zip)
-            Assert.IsTrue(TensorCompare.Identical(t, legacy[name]), name);
+            TensorAssert.Identical(legacy[name], t, name);
     }
 
     [TestMethod]
@@ -141,7 +141,7 @@ public sealed class TorchCheckpointTests
         Assert.AreEqual(ScalarType.Float32, sd["f16"].dtype);
         Assert.AreEqual(ScalarType.Float32, sd["bf16"].dtype);
         Assert.AreEqual(ScalarType.Int64, sd["i64"].dtype);
-        Assert.IsTrue(TensorCompare.SameValues(F32 - 0.5, sd["f16"]));
+        TensorAssert.Close(sd["f16"], F32 - 0.5, 0, "f16");
     }
 
     [TestMethod]
@@ -195,6 +195,6 @@ public sealed class TorchCheckpointTests
     {
         Assert.AreEqual(dtype, actual.dtype);
         CollectionAssert.AreEqual(expected.shape, actual.shape);
-        Assert.IsTrue(TensorCompare.SameValues(expected, actual), $"expected {expected.ToString(TorchSharp.TensorStringStyle.Julia)}, got {actual.ToString(TorchSharp.TensorStringStyle.Julia)}");
+        TensorAssert.Close(actual, expected, 0, $"{dtype} tensor");
     }
 }

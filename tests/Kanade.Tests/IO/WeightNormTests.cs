@@ -17,8 +17,8 @@ public sealed class WeightNormTests
 
         var renamed = WeightNorm.MatchNames(old, NewNames);
 
-        Assert.IsTrue(TensorCompare.Identical(reference["parametrizations.weight.original0"], renamed["parametrizations.weight.original0"]));
-        Assert.IsTrue(TensorCompare.Identical(reference["parametrizations.weight.original1"], renamed["parametrizations.weight.original1"]));
+        TensorAssert.Identical(renamed["parametrizations.weight.original0"], reference["parametrizations.weight.original0"], "parametrizations.weight.original0");
+        TensorAssert.Identical(renamed["parametrizations.weight.original1"], reference["parametrizations.weight.original1"], "parametrizations.weight.original1");
         Assert.IsFalse(renamed.ContainsKey("weight_g"));
         Assert.AreSame(old["bias"], renamed["bias"]);
     }
@@ -31,8 +31,8 @@ public sealed class WeightNormTests
 
         var renamed = WeightNorm.MatchNames(parametrized, OldNames);
 
-        Assert.IsTrue(TensorCompare.Identical(reference["weight_g"], renamed["weight_g"]));
-        Assert.IsTrue(TensorCompare.Identical(reference["weight_v"], renamed["weight_v"]));
+        TensorAssert.Identical(renamed["weight_g"], reference["weight_g"], "weight_g");
+        TensorAssert.Identical(renamed["weight_v"], reference["weight_v"], "weight_v");
     }
 
     [TestMethod]

@@ -8,11 +8,8 @@ public sealed class KanadeLengthsTests
     /// <summary>WavLM base's feature extractor: (kernel, stride) of its seven convolutions; hop 320.</summary>
     static readonly IReadOnlyList<ConvLayerSpec> WavLMConvs = SslFrameArithmetic.DefaultConvLayers;
 
-    static IEnumerable<object[]> Clips() =>
-        from set in new[] { "tiny12", "tiny25" } from clip in Fixtures.ClipFiles select new object[] { set, clip };
-
     [TestMethod]
-    [DynamicData(nameof(Clips))]
+    [DynamicData(nameof(Fixtures.SetAndClipRows), typeof(Fixtures))]
     public void WaveformPaddingMatchesTheReference(string set, string clip)
     {
         var info = Fixtures.ClipInfo(set, clip);

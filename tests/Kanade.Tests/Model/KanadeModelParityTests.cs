@@ -7,7 +7,7 @@ namespace Kanade.Tests.Model;
 public sealed class KanadeModelParityTests
 {
     [TestMethod]
-    [DynamicData(nameof(TinyModels.SetsAndClips), typeof(TinyModels))]
+    [DynamicData(nameof(Fixtures.SetAndClipRows), typeof(Fixtures))]
     public void SslFeaturesMatch(string set, string clip)
     {
         var model = TinyModels.Get(set);
@@ -20,7 +20,7 @@ public sealed class KanadeModelParityTests
     }
 
     [TestMethod]
-    [DynamicData(nameof(TinyModels.SetsAndClips), typeof(TinyModels))]
+    [DynamicData(nameof(Fixtures.SetAndClipRows), typeof(Fixtures))]
     public void EncodeMatches(string set, string clip)
     {
         var model = TinyModels.Get(set);
@@ -33,7 +33,7 @@ public sealed class KanadeModelParityTests
     }
 
     [TestMethod]
-    [DynamicData(nameof(TinyModels.SetsAndClips), typeof(TinyModels))]
+    [DynamicData(nameof(Fixtures.SetAndClipRows), typeof(Fixtures))]
     public void DecodeMatches(string set, string clip)
     {
         var model = TinyModels.Get(set);

@@ -12,10 +12,8 @@ namespace Kanade.Tests.Modules;
 [TestClass]
 public sealed class StageParityTests
 {
-    static IEnumerable<object[]> Clips => Fixtures.ClipFiles.Select(c => new object[] { c });
-
     [TestMethod]
-    [DynamicData(nameof(Clips))]
+    [DynamicData(nameof(Fixtures.ClipRows), typeof(Fixtures))]
     public void LocalBranchReproducesContentEmbeddingAndTokens(string clip)
     {
         using var _ = no_grad();
@@ -33,7 +31,7 @@ public sealed class StageParityTests
     }
 
     [TestMethod]
-    [DynamicData(nameof(Clips))]
+    [DynamicData(nameof(Fixtures.ClipRows), typeof(Fixtures))]
     public void GlobalBranchReproducesGlobalEmbedding(string clip)
     {
         using var _ = no_grad();
@@ -44,7 +42,7 @@ public sealed class StageParityTests
     }
 
     [TestMethod]
-    [DynamicData(nameof(Clips))]
+    [DynamicData(nameof(Fixtures.ClipRows), typeof(Fixtures))]
     public void MelDecoderReproducesMelFromContentEmbedding(string clip)
     {
         using var _ = no_grad();

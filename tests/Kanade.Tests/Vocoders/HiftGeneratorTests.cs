@@ -11,7 +11,7 @@ public sealed class HiftGeneratorTests
     public TestContext TestContext { get; set; } = null!;
 
     [TestMethod]
-    [DynamicData(nameof(VocoderFixtures.Clips), typeof(VocoderFixtures))]
+    [DynamicData(nameof(Fixtures.ClipRows), typeof(Fixtures))]
     public void F0_MatchesReferenceF0Predictor(string clipFile)
     {
         using var hift = VocoderFixtures.TinyHift();
@@ -21,7 +21,7 @@ public sealed class HiftGeneratorTests
     }
 
     [TestMethod]
-    [DynamicData(nameof(VocoderFixtures.Clips), typeof(VocoderFixtures))]
+    [DynamicData(nameof(Fixtures.ClipRows), typeof(Fixtures))]
     public void Decode_StoredSource_MatchesReferenceWaveform(string clipFile)
     {
         using var hift = VocoderFixtures.TinyHift();
@@ -31,7 +31,7 @@ public sealed class HiftGeneratorTests
     }
 
     [TestMethod]
-    [DynamicData(nameof(VocoderFixtures.Clips), typeof(VocoderFixtures))]
+    [DynamicData(nameof(Fixtures.ClipRows), typeof(Fixtures))]
     public void Decode_ZeroSource_MatchesReferenceWaveform(string clipFile)
     {
         using var hift = VocoderFixtures.TinyHift();
@@ -46,7 +46,7 @@ public sealed class HiftGeneratorTests
     public void CosyVoice2Architecture_HasThePublishedNamesAndShapes()
     {
         using var hift = new HiftGenerator(HiftOptions.CosyVoice2);
-        VocoderFixtures.AssertSameShapes(VocoderFixtures.Manifest("hift_cosyvoice2"), hift.CheckpointShapes(), "HiFT CosyVoice 2 checkpoint");
+        TensorAssert.SameShapes(Fixtures.ManifestShapes("hift_cosyvoice2"), hift.CheckpointShapes(), "HiFT CosyVoice 2 checkpoint");
     }
 
     [TestMethod]
@@ -60,8 +60,8 @@ public sealed class HiftGeneratorTests
         using var again = hift.Vocode(mel);
         hift.Generator = new Generator(8);
         using var other = hift.Vocode(mel);
-        Assert.AreEqual(0.0, VocoderFixtures.MaxDiff(first, again));
-        Assert.IsGreaterThan(1e-6, VocoderFixtures.MaxDiff(first, other));
+        Assert.AreEqual(0.0, TensorAssert.MaxDiff(first, again));
+        Assert.IsGreaterThan(1e-6, TensorAssert.MaxDiff(first, other));
         CollectionAssert.AreEqual(new long[] { 1, 12 * 480 }, first.shape);
     }
 
@@ -132,7 +132,7 @@ public sealed class HiftGeneratorTests
         var source = clip["hift_source"].unsqueeze(0);
         using var a = hift.Decode(mel, source);
         using var b = reference.Decode(mel, source);
-        Assert.AreEqual(0.0, VocoderFixtures.MaxDiff(a, b));
+        Assert.AreEqual(0.0, TensorAssert.MaxDiff(a, b));
     }
 
     [TestMethod]

@@ -14,7 +14,7 @@ public sealed class IstftTests
         using var window = hann_window(64);
         using var spec = stft(signal, 64, 16, 64, window, center: true, return_complex: true);
         using var restored = Istft.Center(spec, 64, 16, window);
-        Assert.IsLessThan(1e-5, VocoderFixtures.MaxDiff(restored, signal));
+        Assert.IsLessThan(1e-5, TensorAssert.MaxDiff(restored, signal));
     }
 
     [TestMethod]
@@ -28,7 +28,7 @@ public sealed class IstftTests
         using var spec = stft(padded, nFft, hop, nFft, window, center: false, return_complex: true);
         using var restored = Istft.Same(spec, nFft, hop, window);
         CollectionAssert.AreEqual(signal.shape, restored.shape);
-        Assert.IsLessThan(1e-5, VocoderFixtures.MaxDiff(restored, signal));
+        Assert.IsLessThan(1e-5, TensorAssert.MaxDiff(restored, signal));
     }
 
     [TestMethod]

@@ -11,7 +11,7 @@ public sealed class VocosTests
     public TestContext TestContext { get; set; } = null!;
 
     [TestMethod]
-    [DynamicData(nameof(VocoderFixtures.Clips), typeof(VocoderFixtures))]
+    [DynamicData(nameof(Fixtures.ClipRows), typeof(Fixtures))]
     public void Vocode_MelFromTokens_MatchesReferenceWaveform(string clipFile)
     {
         using var vocos = VocoderFixtures.TinyVocos();
@@ -25,7 +25,7 @@ public sealed class VocosTests
     {
         using var vocos = new Vocos(VocosConfig.Mel24kHz);
         var actual = vocos.state_dict().ToDictionary(e => e.Key, e => e.Value.shape);
-        VocoderFixtures.AssertSameShapes(VocoderFixtures.Manifest("vocos_mel_24khz"), actual, "Vocos mel-24khz state dict");
+        TensorAssert.SameShapes(Fixtures.ManifestShapes("vocos_mel_24khz"), actual, "Vocos mel-24khz state dict");
     }
 
     [TestMethod]
@@ -81,7 +81,7 @@ public sealed class VocosTests
     }
 
     [TestMethod]
-    [DynamicData(nameof(VocoderFixtures.Clips), typeof(VocoderFixtures))]
+    [DynamicData(nameof(Fixtures.ClipRows), typeof(Fixtures))]
     public void Features_OfTheClipWaveform_AreTheReferenceVocosStyleMel(string clipFile)
     {
         using var vocos = VocoderFixtures.TinyVocos();
@@ -107,7 +107,7 @@ public sealed class VocosTests
         using var features = vocos.Features(wave);
         using var twoStep = vocos.Decode(features);
         CollectionAssert.AreEqual(new long[] { 1, wave.shape[1] / 256 * 256 }, direct.shape);
-        Assert.AreEqual(0.0, VocoderFixtures.MaxDiff(direct, twoStep));
+        Assert.AreEqual(0.0, TensorAssert.MaxDiff(direct, twoStep));
     }
 
     [TestMethod]
