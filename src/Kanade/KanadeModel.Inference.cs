@@ -36,7 +36,7 @@ public sealed partial class KanadeModel
         ssl_feature_extractor.SslSampleRate, ssl_feature_extractor.ConvLayers);
 
     /// <summary>SSL frames the model sees for a waveform of <paramref name="samples"/> samples (padded, then resampled).</summary>
-    long SslFrameCount(long samples) => KanadeLengths.SslFrameCount(samples, Config.SampleRate,
+    public long SslFrameCount(long samples) => KanadeLengths.SslFrameCount(samples, Config.SampleRate,
         ssl_feature_extractor.SslSampleRate, ssl_feature_extractor.ConvLayers);
 
     /// <summary>Waveform length that <paramref name="tokenCount"/> tokens stand for.</summary>

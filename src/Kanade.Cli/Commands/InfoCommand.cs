@@ -61,7 +61,7 @@ internal static class InfoCommand
         var state = WeightFile.Load(weights);
         try
         {
-            bool hasSsl = state.Keys.Any(k => k.StartsWith("ssl_feature_extractor.model.", StringComparison.Ordinal));
+            bool hasSsl = state.Keys.Any(k => k.StartsWith(Kanade.Ssl.SslWeights.KanadePrefix, StringComparison.Ordinal));
             var report = StateDictLoader.Load(kanade, state, new StateDictLoadOptions
             {
                 SourceName = weights,

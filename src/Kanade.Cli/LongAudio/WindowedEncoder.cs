@@ -52,15 +52,7 @@ internal sealed class WindowedEncoder
     }
 
     /// <summary>Tokens a whole-utterance encode of <paramref name="samples"/> samples yields.</summary>
-    public long TokenCount(long samples) => Frames(samples) / factor;
-
-    /// <summary>SSL frames of the whole utterance after the model's padding and resampling.</summary>
-    long Frames(long samples)
-    {
-        long padded = samples + 2L * model.WaveformPadding(samples);
-        long atSslRate = (padded * sslRate + model.Config.SampleRate - 1) / model.Config.SampleRate; // torchaudio: ceil
-        return SslFrameArithmetic.OutputFrames(convLayers, atSslRate);
-    }
+    public long TokenCount(long samples) => model.SslFrameCount(samples) / factor;
 
     /// <summary>Whether <paramref name="samples"/> samples are encoded in windows.</summary>
     public bool IsWindowed(long samples) => WindowTokens > 0 && TokenCount(samples) > WindowTokens;
@@ -102,7 +94,7 @@ internal sealed class WindowedEncoder
         long samples = waveform.shape[0];
         int padding = model.WaveformPadding(samples);
         var padded = functional.pad(waveform.unsqueeze(0), [padding, padding]);   // (1, S) -> (1, S + 2p)
-        long frames = Frames(samples), tokenCount = frames / factor;
+        long frames = model.SslFrameCount(samples), tokenCount = frames / factor;
         long windowSamples = model.OriginalAudioLength(WindowTokens);
         var plan = PlanWindows(tokenCount);
 

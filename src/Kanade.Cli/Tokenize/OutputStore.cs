@@ -1,3 +1,4 @@
+using Kanade.IO;
 using System.Globalization;
 using System.Text.Json;
 using Kanade.Cli.Infrastructure;
@@ -49,8 +50,7 @@ internal sealed class OutputStore
         foreach (string file in Directory.EnumerateFiles(Root).Concat(Directory.EnumerateFiles(Path.Combine(Root, "_parts"))))
         {
             string name = Path.GetFileName(file);
-            if (name.StartsWith('.') && name.EndsWith(".tmp") && names.Any(n => name.StartsWith("." + n + ".", StringComparison.Ordinal)))
-                File.Delete(file);
+            if (names.Any(n => AtomicFile.IsTemporaryOf(name, n))) File.Delete(file);
         }
         var existing = File.Exists(JobPath)
             ? JsonSerializer.Deserialize<JobRecord>(File.ReadAllText(JobPath)) ?? throw new InvalidDataException($"'{JobPath}' is empty.")

@@ -1,3 +1,4 @@
+using Kanade.IO;
 using System.Diagnostics;
 using System.Threading.Channels;
 using Kanade.Cli.Infrastructure;

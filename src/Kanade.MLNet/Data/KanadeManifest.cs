@@ -1,5 +1,6 @@
 // Dataset manifests (audio_id,path,length,sample_rate) as IDataViews: CSV through ML.NET's text loader, Parquet streamed.
 using Kanade.MLNet.Data;
+using Kanade.Training.Data;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
@@ -32,6 +33,8 @@ public static class KanadeManifest
         ("length", LengthColumn, DataKind.Int64), ("sample_rate", SampleRateColumn, DataKind.Int32),
     ];
 
+    static readonly string Expected = string.Join(",", AudioManifest.Columns);
+
     /// <summary>Loads a <c>.csv</c> or <c>.parquet</c> manifest (lazily).</summary>
     /// <param name="ml">The ML.NET context.</param>
     /// <param name="path">The manifest file.</param>
@@ -59,7 +62,7 @@ public static class KanadeManifest
             int index = names.IndexOf(c.File);
             if (index < 0)
                 throw new InvalidDataException(
-                    $"Manifest '{path}' has no column '{c.File}'; found [{string.Join(", ", names)}], expected audio_id,path,length,sample_rate.");
+                    $"Manifest '{path}' has no column '{c.File}'; found [{string.Join(", ", names)}], expected {Expected}.");
             return new TextLoader.Column(c.Column, c.Kind, index);
         }).ToArray();
         var loader = ml.Data.CreateTextLoader(new TextLoader.Options
@@ -75,7 +78,7 @@ public static class KanadeManifest
         foreach (var c in columns)
             if (view.Schema.GetColumnOrNull(c.Column) is null)
                 throw new InvalidDataException(
-                    $"Manifest '{path}' has no column '{c.File}'; found [{string.Join(", ", view.Schema.Select(s => s.Name))}], expected audio_id,path,length,sample_rate.");
+                    $"Manifest '{path}' has no column '{c.File}'; found [{string.Join(", ", view.Schema.Select(s => s.Name))}], expected {Expected}.");
         return view;
     }
 }

@@ -1,4 +1,5 @@
 // Saving and loading fitted Kanade pipelines: ML.NET's own model format cannot carry a TorchSharp model.
+using Kanade.IO;
 using System.Reflection;
 using System.Text.Json;
 using Kanade.MLNet.Persistence;
@@ -49,9 +50,7 @@ public static class KanadePipeline
         document.Models.AddRange(models.Select((m, i) => ModelFiles(m, i, folder)));
         document.Vocoders.AddRange(vocoders.Select((v, i) => VocoderFiles(v, i, folder)));
         Directory.CreateDirectory(folder);
-        string temporary = path + ".tmp-" + Environment.ProcessId;
-        File.WriteAllText(temporary, JsonSerializer.Serialize(document, PipelineDocument.Json));
-        File.Move(temporary, path, overwrite: true);
+        AtomicFile.Write(path, temporary => File.WriteAllText(temporary, JsonSerializer.Serialize(document, PipelineDocument.Json)));
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 // Lightning's ModelCheckpoint as kanade fit applies it: top-k by a monitored metric, or the latest, and `last`.
+using Kanade.IO;
 using Kanade.Training.Config;
 using Kanade.Training.Fit;
 
@@ -111,10 +112,5 @@ public sealed class CheckpointKeeper
         try { File.Delete(path); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 
-    static void CopyAtomically(string source, string destination)
-    {
-        string temporary = destination + "." + Guid.NewGuid().ToString("N") + ".tmp";
-        File.Copy(source, temporary);
-        File.Move(temporary, destination, overwrite: true);
-    }
+    static void CopyAtomically(string source, string destination) => AtomicFile.Write(destination, temporary => File.Copy(source, temporary));
 }

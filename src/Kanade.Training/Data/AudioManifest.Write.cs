@@ -1,4 +1,5 @@
 // Writes the manifest of kanade-tokenizer script/dump_dataset.py (MIT): CSV as Python's csv module writes it, or Parquet.
+using Kanade.IO;
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Serialization;
@@ -17,18 +18,11 @@ public static partial class AudioManifest
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(entries);
-        string temporary = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!,
-            $".{System.IO.Path.GetFileName(path)}.{Environment.ProcessId}.tmp");
-        try
+        AtomicFile.Write(path, temporary =>
         {
             if (System.IO.Path.GetExtension(path).Equals(".parquet", StringComparison.OrdinalIgnoreCase)) WriteParquet(temporary, entries);
             else WriteCsv(temporary, entries);
-            File.Move(temporary, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temporary)) File.Delete(temporary);
-        }
+        });
     }
 
     static void WriteCsv(string path, IReadOnlyList<AudioManifestEntry> entries)

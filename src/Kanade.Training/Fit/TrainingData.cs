@@ -10,10 +10,7 @@ public static class TrainingData
 {
     /// <summary>Reads a span of a file at its own rate: (channels, frames) float32 and the rate.</summary>
     public static AudioSegmentReader FileReader { get; } = (path, offset, count) =>
-    {
-        int rate = AudioFile.Info(path).SampleRate;
-        return (AudioFile.Read(path, offset, count), rate);
-    };
+        (AudioFile.Read(path, offset, count, out int rate), rate);
 
     /// <summary>torchaudio's <c>Resample</c> defaults (sinc, Hann window, width 6, rolloff 0.99).</summary>
     public static WaveformResampler Resampler { get; } = (waveform, from, to) => Kanade.Audio.Resampler.Resample(waveform, from, to);

@@ -52,13 +52,25 @@ public static class AudioFile
     /// <param name="offset">First frame to read, 0 .. the file's frame count.</param>
     /// <param name="frames">Frames to read; -1 (or more than remain) for all up to the end.</param>
     /// <returns>(channels, frames) float32 on the CPU.</returns>
-    public static Tensor Read(string path, long offset = 0, long frames = -1)
+    public static Tensor Read(string path, long offset = 0, long frames = -1) => Read(path, offset, frames, out _);
+
+    /// <summary>
+    /// <see cref="Read(string, long, long)"/>, also giving the file's sample rate from the same open (one header parse
+    /// per segment, which matters to a training loader reading thousands of spans).
+    /// </summary>
+    /// <param name="path">An audio file libsndfile can read.</param>
+    /// <param name="offset">First frame to read, 0 .. the file's frame count.</param>
+    /// <param name="frames">Frames to read; -1 (or more than remain) for all up to the end.</param>
+    /// <param name="sampleRate">The file's sample rate.</param>
+    /// <returns>(channels, frames) float32 on the CPU.</returns>
+    public static Tensor Read(string path, long offset, long frames, out int sampleRate)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(offset);
         ArgumentOutOfRangeException.ThrowIfLessThan(frames, -1);
         using var file = SoundFile.Open(path);
         if (offset > file.Frames)
             throw new ArgumentOutOfRangeException(nameof(offset), offset, $"'{path}' has {file.Frames} frames; offset must not exceed that.");
+        sampleRate = file.SampleRate;
         long remaining = file.Frames - offset;
         long count = frames < 0 ? remaining : Math.Min(frames, remaining);
         return file.Read(offset, count);

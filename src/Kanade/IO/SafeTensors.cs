@@ -86,32 +86,21 @@ public static class SafeTensors
 
         byte[] header = BuildHeader(ordered.Select(t => (t.Name, t.DType, t.Tensor.shape, t.Tensor.numel() * t.Size)), metadata);
 
-        string fullPath = Path.GetFullPath(path);
-        string directory = Path.GetDirectoryName(fullPath)!;
-        string temporary = Path.Combine(directory, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
-        try
+        AtomicFile.Write(path, temporary =>
         {
-            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20))
+            using var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20);
+            Span<byte> length = stackalloc byte[8];
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)header.Length);
+            stream.Write(length);
+            stream.Write(header);
+            foreach (var (_, tensor, _, _) in ordered)
             {
-                Span<byte> length = stackalloc byte[8];
-                System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)header.Length);
-                stream.Write(length);
-                stream.Write(header);
-                foreach (var (_, tensor, _, _) in ordered)
-                {
-                    using var scope = NewDisposeScope();
-                    var cpu = tensor.detach().cpu().contiguous();
-                    TensorBytes.WriteTo(stream, cpu);
-                }
-                stream.Flush(flushToDisk: true);
+                using var scope = NewDisposeScope();
+                var cpu = tensor.detach().cpu().contiguous();
+                TensorBytes.WriteTo(stream, cpu);
             }
-            File.Move(temporary, fullPath, overwrite: true);
-        }
-        catch
-        {
-            try { File.Delete(temporary); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-            throw;
-        }
+            stream.Flush(flushToDisk: true);
+        });
     }
 
     /// <summary>The JSON header, padded with spaces to a multiple of 8 bytes like the reference writer.</summary>

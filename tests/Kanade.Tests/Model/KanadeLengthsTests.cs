@@ -18,7 +18,7 @@ public sealed class KanadeLengthsTests
     }
 
     [TestMethod]
-    [DynamicData(nameof(Clips))]
+    [DynamicData(nameof(Fixtures.SetAndClipRows), typeof(Fixtures))]
     public void SslFrameCountMatchesTheReferenceFeatures(string set, string clip)
     {
         var info = Fixtures.ClipInfo(set, clip);
