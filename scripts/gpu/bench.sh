@@ -22,7 +22,7 @@ if [[ $what == *tokenize* || $what == all ]]; then
   nvidia-smi --query-gpu=utilization.gpu,memory.used --format=csv,noheader,nounits -lms 250 > "$OUT/tokenize_gpu_util.csv" &
   smi=$!
   K bench tokenize --config config/model/12hz.yaml --device cuda --precision ${TOKENIZE_PRECISION:-bf16} \
-    --files ${TOKENIZE_FILES:-256} --seconds 10 --repeat ${TOKENIZE_REPEAT:-100} --decode-threads ${DECODE_THREADS:-14} > "$OUT/tokenize.txt" 2>&1
+    --files ${TOKENIZE_FILES:-256} --seconds 10 --repeat ${TOKENIZE_REPEAT:-100} --decode-threads ${DECODE_THREADS:-14} ${TOKENIZE_ARGS:-} > "$OUT/tokenize.txt" 2>&1
   kill $smi
 fi
 if [[ $what == *train* || $what == all ]]; then

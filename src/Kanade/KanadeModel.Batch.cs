@@ -16,15 +16,23 @@ public sealed partial class KanadeModel
     /// <param name="returnContent">Compute content tokens and embeddings.</param>
     /// <param name="returnGlobal">Compute global embeddings.</param>
     /// <param name="resultDevice">Where the results go (the model's device when null); the CPU gets them in one copy per output, not one per item.</param>
-    public IReadOnlyList<KanadeFeatures> EncodeBatch(IReadOnlyList<Tensor> waveforms, bool returnContent = true, bool returnGlobal = true, Device? resultDevice = null)
+    /// <param name="returnContentEmbedding">With <paramref name="returnContent"/>, also return the quantized content embeddings
+    /// (false: token ids only, which spares a bulk tokenizer copying (B, T, D) floats back).</param>
+    /// <remarks>
+    /// On CUDA, CPU waveforms in pinned memory (<see cref="Tensor.pin_memory"/>) cross to the device without blocking
+    /// this thread and are padded there; pageable ones are padded on the host first and cross in one pinned copy.
+    /// </remarks>
+    public IReadOnlyList<KanadeFeatures> EncodeBatch(IReadOnlyList<Tensor> waveforms, bool returnContent = true, bool returnGlobal = true,
+                                                     Device? resultDevice = null, bool returnContentEmbedding = true)
     {
         ArgumentNullException.ThrowIfNull(waveforms);
         for (int i = 0; i < waveforms.Count; i++) CheckWaveform(waveforms[i], $"waveforms[{i}]", checkFinite: false);
         if (waveforms.Count == 0) return [];
         if (waveforms.Count == 1)
         {
-            var single = Encode(waveforms[0], returnContent, returnGlobal);
-            return [resultDevice is null ? single : new KanadeFeatures(single.ContentTokenIndices?.to(resultDevice), single.ContentEmbedding?.to(resultDevice), single.GlobalEmbedding?.to(resultDevice))];
+            using var single = Encode(waveforms[0], returnContent, returnGlobal);
+            Tensor? Move(Tensor? t) => t is null ? null : resultDevice is null ? t.alias() : t.to(resultDevice);
+            return [new KanadeFeatures(Move(single.ContentTokenIndices), returnContentEmbedding ? Move(single.ContentEmbedding) : null, Move(single.GlobalEmbedding))];
         }
 
         using var inference = inference_mode();
@@ -34,26 +42,20 @@ public sealed partial class KanadeModel
         int[] paddings = waveforms.Select(w => WaveformPadding(w.shape[0])).ToArray();
         long[] padded = waveforms.Select((w, i) => w.shape[0] + 2L * paddings[i]).ToArray();
         long longest = padded.Max();
-        var staging = zeros(waveforms.Count, longest, waveforms[0].dtype, waveforms[0].device); // (B, longest)
-        for (int i = 0; i < waveforms.Count; i++)
-            staging[i].narrow(0, paddings[i], waveforms[i].shape[0]).copy_(waveforms[i]);
-        // CPU -> CUDA through pinned memory without blocking this thread: a pageable copy would wait for all work
-        // queued on the device (another worker's batch included) before this thread could prepare anything else.
-        var batch = staging.device_type == DeviceType.CPU && Device.type == DeviceType.CUDA
-            ? staging.pin_memory().cuda(Device, non_blocking: true)
-            : OnDevice(staging);
+        var batch = PaddedBatch(waveforms, paddings, longest); // (B, longest) on the device
         // Checked when the results are read (the one wait at the end), not here: a wait now would idle the device.
         var finite = isfinite(batch).all(1);
 
         // Frame counts follow from the lengths on the host: no device round trip in the middle of the pass.
         long[] frameCounts = waveforms.Select(w => SslFrameCount(w.shape[0])).ToArray();
         bool ragged = padded.Any(p => p != longest);
-        var lengths = ragged ? tensor(padded, device: batch.device) : null;
+        var lengths = ragged ? HostValuesOnDevice(padded) : null;
         var (local, global, _) = ForwardSslFeaturesWithFrames(batch, 0, lengths);
-        var valid = ragged ? ValidMask(tensor(frameCounts, device: batch.device), local.shape[1]) : null;
+        var valid = ragged ? ValidMask(HostValuesOnDevice(frameCounts), local.shape[1]) : null;
 
         Tensor? quantized = null, indices = null, globals = null;
         if (returnContent) (quantized, indices, _, _) = ForwardContent(local, valid, reconstructFeatures: false);
+        if (!returnContentEmbedding) quantized = null;
         if (returnGlobal) globals = ForwardGlobal(global, valid);
 
         CheckFinite(finite);
@@ -101,7 +103,7 @@ public sealed partial class KanadeModel
         long longest = tokens.Max();
         var ids = stack(contentTokenIndices.Select((t, i) => functional.pad(OnDevice(t).to(ScalarType.Int64), [0, longest - tokens[i]])), 0); // (B, T)
         var content = local_quantizer.Decode(ids);
-        var validTokens = ValidMask(tensor(tokens, device: ids.device), longest);
+        var validTokens = ValidMask(HostValuesOnDevice(tokens), longest);
         var upsampled = UpsampleContent(content, validTokens); // (B, T*f, C)
         long factor = upsampled.shape[1] / longest;
 
@@ -113,8 +115,43 @@ public sealed partial class KanadeModel
             var item = Interpolate(upsampled[i, ..(int)(tokens[i] * factor)].unsqueeze(0), melLengths[i], Config.MelInterpolationMode)[0];
             return functional.pad(item, [0, 0, 0, longestMel - melLengths[i]]);
         }), 0); // (B, T_mel, C)
-        var validFrames = ValidMask(tensor(melLengths, device: ids.device), longestMel);
+        var validFrames = ValidMask(HostValuesOnDevice(melLengths), longestMel);
         var mel = DecodeMel(latent, stack(globalEmbeddings.Select(OnDevice), 0), validFrames);
         return Enumerable.Range(0, count).Select(i => mel[i, .., ..(int)melLengths[i]].clone().MoveToOuterDisposeScope()).ToArray();
     }
+
+    /// <summary>
+    /// The waveforms padded into one (B, <paramref name="longest"/>) tensor on the model's device, each starting at its
+    /// own reference padding. A copy from pageable memory to CUDA synchronises the stream (it waits for every queued
+    /// kernel, another worker's batch included, and the device idles until this thread queues more), so host data
+    /// only ever crosses from pinned memory: pinned waveforms directly into the device batch, pageable ones padded on
+    /// the host and pinned as one block.
+    /// </summary>
+    Tensor PaddedBatch(IReadOnlyList<Tensor> waveforms, int[] paddings, long longest)
+    {
+        var dtype = waveforms[0].dtype;
+        bool toCuda = Device.type == DeviceType.CUDA;
+        if (toCuda && waveforms.All(w => w.device_type == DeviceType.CPU && w.is_pinned()))
+        {
+            var batch = zeros(waveforms.Count, longest, dtype, Device);
+            for (int i = 0; i < waveforms.Count; i++)
+                batch[i].narrow(0, paddings[i], waveforms[i].shape[0]).copy_(waveforms[i], nonBlocking: true);
+            return batch;
+        }
+        var staging = zeros(waveforms.Count, longest, dtype, waveforms[0].device);
+        for (int i = 0; i < waveforms.Count; i++)
+            staging[i].narrow(0, paddings[i], waveforms[i].shape[0]).copy_(waveforms[i]);
+        return staging.device_type == DeviceType.CPU && toCuda
+            ? staging.pin_memory().cuda(Device, non_blocking: true)
+            : OnDevice(staging);
+    }
+
+    /// <summary>
+    /// Host values (lengths) as an int64 tensor on the model's device without waiting: a copy from pageable memory to
+    /// CUDA synchronises the stream, i.e. waits for every queued kernel (another worker's batch included) and leaves the
+    /// device idle until this thread queues more, so the values cross from pinned memory asynchronously.
+    /// </summary>
+    Tensor HostValuesOnDevice(long[] values) => Device.type == DeviceType.CUDA
+        ? tensor(values).pin_memory().cuda(Device, non_blocking: true)
+        : tensor(values, device: Device);
 }

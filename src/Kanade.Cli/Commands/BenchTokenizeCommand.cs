@@ -26,8 +26,9 @@ internal static class BenchTokenizeCommand
         var decodeThreads = TokenizeCommand.Positive(new Option<int>("--decode-threads") { Description = "As for tokenize.", DefaultValueFactory = _ => Math.Max(1, Environment.ProcessorCount / 2) });
         var repeat = TokenizeCommand.Positive(new Option<int>("--repeat") { Description = "List the corpus this many times in a manifest (distinct ids), for long runs without writing more audio.", DefaultValueFactory = _ => 1 });
         var maxBatchSeconds = new Option<double?>("--max-batch-seconds") { Description = "As for tokenize.", HelpName = "SECONDS" };
+        var workersPerDevice = new Option<int?>("--workers-per-device") { Description = "As for tokenize." };
         var keep = new Option<string?>("--work-dir") { Description = "Folder for the corpus and output (default: a temporary folder, deleted after).", HelpName = "DIR" };
-        var command = new Command("tokenize", "Audio hours per hour and peak RSS of 'kanade tokenize' on a synthetic corpus.") { device, files, seconds, batchSize, decodeThreads, repeat, maxBatchSeconds, keep };
+        var command = new Command("tokenize", "Audio hours per hour and peak RSS of 'kanade tokenize' on a synthetic corpus.") { device, files, seconds, batchSize, decodeThreads, repeat, maxBatchSeconds, workersPerDevice, keep };
         model.AddTo(command);
         CommandRunner.SetBody(command, environment, context =>
         {
@@ -52,6 +53,7 @@ internal static class BenchTokenizeCommand
                     "--precision", context.Get(model.Precision)];
                 if (context.Parse.GetValue(batchSize) is int size) args.AddRange(["--batch-size", I(size)]);
                 if (context.Parse.GetValue(maxBatchSeconds) is double limit) args.AddRange(["--max-batch-seconds", limit.ToString(CultureInfo.InvariantCulture)]);
+                if (context.Parse.GetValue(workersPerDevice) is int workers) args.AddRange(["--workers-per-device", I(workers)]);
                 if (ssl is not null) args.AddRange(["--ssl-weights", ssl]);
                 var captured = new StringWriter();
                 int code = 0;
@@ -63,10 +65,11 @@ internal static class BenchTokenizeCommand
                 var summary = JsonSerializer.Deserialize<TokenizeSummary>(File.ReadAllText(Path.Combine(output, "summary.json")))!;
                 var o = context.Out;
                 o.WriteLine($"bench tokenize: {Path.GetFileName(config)}" + (context.Parse.GetValue(model.Weights) is null ? " (random weights)" : "") +
-                            F($", {summary.Files} files, {audioSeconds / 3600:F4} h of audio, device {context.Get(device)}, batch {context.Parse.GetValue(batchSize)?.ToString(CultureInfo.InvariantCulture) ?? "default"}, {context.Get(decodeThreads)} decode threads, {Environment.ProcessorCount} cores"));
+                            F($", {summary.Files} files, {audioSeconds / 3600:F4} h of audio, device {context.Get(device)}, batch {context.Parse.GetValue(batchSize)?.ToString(CultureInfo.InvariantCulture) ?? "default"}, {context.Get(decodeThreads)} decode threads, workers per device {context.Parse.GetValue(workersPerDevice)?.ToString(CultureInfo.InvariantCulture) ?? "default"}, {Environment.ProcessorCount} cores"));
                 o.WriteLine(F($"  throughput     {summary.AudioHoursPerHour:F1} audio-hours per hour ({summary.FilesPerSecond:F2} files/s, {summary.WallSeconds:F1} s of tokenizing)"));
                 o.WriteLine(F($"  whole run      {measurement.WallSeconds:F1} s wall, {measurement.CpuSeconds:F1} s CPU (model load and hashing included)"));
                 o.WriteLine($"  peak RSS       {ProcessMemory.MiB(measurement.PeakBytes)}  (RSS before the run {ProcessMemory.MiB(measurement.BaselineBytes)})");
+                o.WriteLine("  stages         " + string.Join(", ", summary.StageSeconds.Select(s => F($"{s.Key} {s.Value:F1} s"))) + " (summed over threads)");
                 return ExitCodes.Ok;
             }
             finally

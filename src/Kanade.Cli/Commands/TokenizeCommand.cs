@@ -93,7 +93,7 @@ internal static class TokenizeCommand
                 Store = new OutputStore(context.Get(output), plan, writer.Extension),
                 Record = record,
                 Writer = writer,
-                Audio = new FileAudioSource(first.Config.SampleRate, first.MinimumSamples),
+                Audio = new FileAudioSource(first.Config.SampleRate, first.MinimumSamples, pinMemory: onGpu),
                 Encoders = [.. deviceNames.SelectMany((name, i) => Enumerable.Range(0, workers).Select(_ => (Func<IBatchEncoder>)(() =>
                 {
                     var loaded = models[i].Value;

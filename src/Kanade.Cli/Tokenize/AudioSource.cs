@@ -23,9 +23,11 @@ internal interface IAudioSource
 
 /// <summary>
 /// <see cref="AudioFile.Load"/> (the reference's load_audio: mono, resampled, peak-normalised) with the checks that
-/// turn an unreadable, empty or too-short file into an error row.
+/// turn an unreadable, empty or too-short file into an error row. With <c>pinMemory</c> (encoding on CUDA) the
+/// waveform is moved to pinned memory here, on the decode threads, so a GPU worker's batch crosses to the device
+/// without a host-side copy or a stream synchronisation (<see cref="KanadeModel.EncodeBatch"/>).
 /// </summary>
-internal sealed class FileAudioSource(int sampleRate, long minimumSamples) : IAudioSource
+internal sealed class FileAudioSource(int sampleRate, long minimumSamples, bool pinMemory = false) : IAudioSource
 {
     /// <inheritdoc/>
     public DecodedAudio Load(CorpusItem item)
@@ -41,6 +43,11 @@ internal sealed class FileAudioSource(int sampleRate, long minimumSamples) : IAu
                 waveform.Dispose();
                 return new DecodedAudio(item, null, info.DurationSeconds, info.SampleRate,
                     $"too short: {samples} samples at {sampleRate} Hz, the model needs at least {minimumSamples}");
+            }
+            if (pinMemory)
+            {
+                using var pageable = waveform;
+                waveform = pageable.pin_memory();
             }
             return new DecodedAudio(item, waveform, info.DurationSeconds, info.SampleRate, null);
         }

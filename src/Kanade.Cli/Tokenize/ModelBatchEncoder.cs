@@ -36,7 +36,7 @@ internal sealed class ModelBatchEncoder(KanadeModel model, string device, Device
     {
         using var scope = NewDisposeScope();
         // CPU waveforms go in as they are: EncodeBatch pads them where they are and crosses to the device in one copy.
-        var features = model.EncodeBatch(waveforms, returnContent: true, returnGlobal: true, resultDevice: CPU);
+        var features = model.EncodeBatch(waveforms, returnContent: true, returnGlobal: true, resultDevice: CPU, returnContentEmbedding: false);
         try
         {
             return [.. features.Select(f => Result(f))];

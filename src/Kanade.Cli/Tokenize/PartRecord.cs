@@ -48,4 +48,6 @@ internal sealed class TokenizeSummary
     [JsonPropertyName("audio_hours_per_hour")] public double AudioHoursPerHour { get; set; }
     [JsonPropertyName("files_per_second")] public double FilesPerSecond { get; set; }
     [JsonPropertyName("devices")] public List<string> Devices { get; set; } = [];
+    /// <summary>Seconds each stage worked or waited, summed over its threads (<see cref="StageClock"/>).</summary>
+    [JsonPropertyName("stage_seconds")] public Dictionary<string, double> StageSeconds { get; set; } = [];
 }
