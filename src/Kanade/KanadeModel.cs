@@ -163,11 +163,17 @@ public sealed partial class KanadeModel : Module
         }
     }
 
-    /// <summary>The model's tensors for saving, leaving out the SSL model, feature decoder and conv_upsample unless named.</summary>
+    /// <summary>
+    /// Modules a published inference checkpoint leaves out: the frozen SSL model (shipped apart), and the feature decoder
+    /// and conv_upsample that only training uses.
+    /// </summary>
+    public static IReadOnlyList<string> SeparatelySavedModules { get; } = ["ssl_feature_extractor", "feature_decoder", "conv_upsample"];
+
+    /// <summary>The model's tensors for saving, leaving out <see cref="SeparatelySavedModules"/> unless named.</summary>
     public Dictionary<string, Tensor> WeightsToSave(IEnumerable<string>? includeModules = null)
     {
         var include = new HashSet<string>(includeModules ?? []);
-        string[] excluded = new[] { "ssl_feature_extractor", "feature_decoder", "conv_upsample" }.Where(m => !include.Contains(m)).ToArray();
+        string[] excluded = SeparatelySavedModules.Where(m => !include.Contains(m)).ToArray();
         return named_parameters()
             .Where(p => !excluded.Any(e => p.name.StartsWith(e + ".")))
             .ToDictionary(p => p.name, p => (Tensor)p.parameter);

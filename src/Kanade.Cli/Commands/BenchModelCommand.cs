@@ -35,7 +35,7 @@ internal static class BenchModelCommand
                 backends.cudnn.allow_tf32 = true;
             }
             void Sync() { if (cuda) torch.cuda.synchronize(); }
-            int n = context.Get(runs);
+            int n = context.Get(runs), half = Math.Max(1, n / 2);
             double Time(Action work, int count, int warm)
             {
                 for (int i = 0; i < warm; i++) { using var s = NewDisposeScope(); work(); }
@@ -77,34 +77,36 @@ internal static class BenchModelCommand
                     var (local, global) = kanade.ForwardSslFeatures(batch, padding);
                     kanade.ForwardContent(local, reconstructFeatures: false);
                     kanade.ForwardGlobal(global);
-                }, Math.Max(1, n / 2), 2);
+                }, half, 2);
                 results[$"tokenize_batch{b}_10s_s"] = t;
                 results[$"tokenize_batch{b}_audio_hours_per_hour"] = b * 10.0 / t;
             }
 
             // Where the largest bulk batch's time goes.
             int largest = context.Get(batches).Max();
+            // Item i of a batch whose lengths spread evenly over [from, from + width] seconds.
+            double Spread(int i, double from, double width) => from + width * i / Math.Max(1, largest - 1);
             using (var batch = (randn(largest, 10 * rate) * 0.1f).to(where))
             using (var noGrad = inference_mode())
             {
                 int padding = kanade.WaveformPadding(10 * rate);
                 var (local, global) = kanade.ForwardSslFeatures(batch, padding);
-                results[$"stage_batch{largest}_ssl_s"] = Time(() => kanade.ForwardSslFeatures(batch, padding), Math.Max(1, n / 2), 1);
-                results[$"stage_batch{largest}_content_s"] = Time(() => kanade.ForwardContent(local, reconstructFeatures: false), Math.Max(1, n / 2), 1);
-                results[$"stage_batch{largest}_global_s"] = Time(() => kanade.ForwardGlobal(global), Math.Max(1, n / 2), 1);
+                results[$"stage_batch{largest}_ssl_s"] = Time(() => kanade.ForwardSslFeatures(batch, padding), half, 1);
+                results[$"stage_batch{largest}_content_s"] = Time(() => kanade.ForwardContent(local, reconstructFeatures: false), half, 1);
+                results[$"stage_batch{largest}_global_s"] = Time(() => kanade.ForwardGlobal(global), half, 1);
                 local.Dispose();
                 global.Dispose();
 
                 // The same stages on a length-bucketed batch (9.5-10.5 s): padding masks in every stage.
-                long[] samples = [.. Enumerable.Range(0, largest).Select(i => (long)(rate * (9.5 + (double)i / Math.Max(1, largest - 1))))];
+                long[] samples = [.. Enumerable.Range(0, largest).Select(i => (long)(rate * Spread(i, 9.5, 1)))];
                 using var lengths = tensor(samples, device: where);
                 using var bucketed = (randn(largest, samples.Max()) * 0.1f).to(where);
                 (local, global) = kanade.ForwardSslFeatures(bucketed, padding, lengths);
                 using var frames = tensor(samples.Select(kanade.SslFrameCount).ToArray(), device: where);
                 using var valid = arange(local.shape[1], device: where).unsqueeze(0) < frames.unsqueeze(1);
-                results[$"stage_batch{largest}_bucketed_ssl_s"] = Time(() => kanade.ForwardSslFeatures(bucketed, padding, lengths), Math.Max(1, n / 2), 1);
-                results[$"stage_batch{largest}_bucketed_content_s"] = Time(() => kanade.ForwardContent(local, valid, reconstructFeatures: false), Math.Max(1, n / 2), 1);
-                results[$"stage_batch{largest}_bucketed_global_s"] = Time(() => kanade.ForwardGlobal(global, valid), Math.Max(1, n / 2), 1);
+                results[$"stage_batch{largest}_bucketed_ssl_s"] = Time(() => kanade.ForwardSslFeatures(bucketed, padding, lengths), half, 1);
+                results[$"stage_batch{largest}_bucketed_content_s"] = Time(() => kanade.ForwardContent(local, valid, reconstructFeatures: false), half, 1);
+                results[$"stage_batch{largest}_bucketed_global_s"] = Time(() => kanade.ForwardGlobal(global, valid), half, 1);
                 local.Dispose();
                 global.Dispose();
 
@@ -112,11 +114,11 @@ internal static class BenchModelCommand
                 var ssl = kanade.SslFeatureExtractor.Model;
                 int sslRate = kanade.SslFeatureExtractor.SslSampleRate;
                 using var wave16 = (randn(largest, 10L * sslRate) * 0.1f).to(ssl.parameters().First().dtype).to(where);
-                using var lengths16 = tensor(Enumerable.Range(0, largest).Select(i => (long)(sslRate * (9.5 + (double)i / Math.Max(1, largest - 1)))).Select(l => Math.Min(l, 10L * sslRate)).ToArray(), device: where);
-                results[$"stage_batch{largest}_ssl_front_end_s"] = Time(() => ssl.ExtractFeatures(wave16, null, 1), Math.Max(1, n / 2), 1);
-                results[$"stage_batch{largest}_bucketed_ssl_front_end_s"] = Time(() => ssl.ExtractFeatures(wave16, lengths16, 1), Math.Max(1, n / 2), 1);
+                using var lengths16 = tensor(Enumerable.Range(0, largest).Select(i => Math.Min((long)(sslRate * Spread(i, 9.5, 1)), 10L * sslRate)).ToArray(), device: where);
+                results[$"stage_batch{largest}_ssl_front_end_s"] = Time(() => ssl.ExtractFeatures(wave16, null, 1), half, 1);
+                results[$"stage_batch{largest}_bucketed_ssl_front_end_s"] = Time(() => ssl.ExtractFeatures(wave16, lengths16, 1), half, 1);
                 int layers = kanade.SslFeatureExtractor.OutputLayers;
-                results[$"stage_batch{largest}_ssl_{layers}_layers_at_ssl_rate_s"] = Time(() => ssl.ExtractFeatures(wave16, null, layers), Math.Max(1, n / 2), 1);
+                results[$"stage_batch{largest}_ssl_{layers}_layers_at_ssl_rate_s"] = Time(() => ssl.ExtractFeatures(wave16, null, layers), half, 1);
             }
             // EncodeBatch as tokenize calls it (CPU waveforms in, tokens and global embeddings back on the CPU):
             // equal 10 s lengths, 9.5-10.5 s (a length-bucketed batch) and 5-15 s (padding to 1.5x the mean), from
@@ -126,14 +128,14 @@ internal static class BenchModelCommand
                 {
                     var waves = Enumerable.Range(0, largest).Select(i =>
                     {
-                        var w = randn((long)(rate * (10 - spread / 2 + spread * i / Math.Max(1, largest - 1)))) * 0.1f;
+                        var w = randn((long)(rate * Spread(i, 10 - spread / 2, spread))) * 0.1f;
                         return pinned ? w.pin_memory() : w;
                     }).ToList();
                     double audio = waves.Sum(w => (double)w.shape[0]) / rate;
                     double t = Time(() =>
                     {
                         foreach (var f in kanade.EncodeBatch(waves, resultDevice: CPU, returnContentEmbedding: false)) f.Dispose();
-                    }, Math.Max(1, n / 2), 2);
+                    }, half, 2);
                     string key = $"encode_batch{largest}_{name}_{(pinned ? "pinned" : "pageable")}";
                     results[key + "_s"] = t;
                     results[key + "_audio_hours_per_hour"] = audio / t;

@@ -12,8 +12,6 @@ namespace Kanade.Cli.Commands;
 /// </summary>
 internal static class ExportSafetensorsCommand
 {
-    /// <summary>The modules <see cref="KanadeModel.WeightsToSave"/> leaves out unless named.</summary>
-    internal static readonly string[] Modules = ["ssl_feature_extractor", "feature_decoder", "conv_upsample"];
 
     public static Command Create(CliEnvironment environment)
     {
@@ -21,11 +19,11 @@ internal static class ExportSafetensorsCommand
         var config = new Option<string>("--config", "-c") { Description = "Model config or training config YAML.", Required = true, HelpName = "YAML" };
         var include = new Option<string[]>("--include-modules", "--include_modules")
         {
-            Description = $"Modules left out by default to keep: {string.Join(", ", Modules)}.",
+            Description = $"Modules left out by default to keep: {string.Join(", ", KanadeModel.SeparatelySavedModules)}.",
             AllowMultipleArgumentsPerToken = true,
             DefaultValueFactory = _ => [],
         };
-        include.AcceptOnlyFromAmong(Modules);
+        include.AcceptOnlyFromAmong([.. KanadeModel.SeparatelySavedModules]);
         var output = new Option<string?>("--output", "-o") { Description = "Output .safetensors (default: CKPT with .safetensors extension).", HelpName = "OUT" };
         var command = new Command("export-safetensors", "Export inference weights from a training checkpoint to safetensors.") { checkpoint, config, include, output };
         CommandRunner.SetBody(command, environment, context =>
@@ -47,7 +45,7 @@ internal static class ExportSafetensorsCommand
                 {
                     SourceName = source,
                     // What the export leaves out may be absent from the checkpoint too, unless asked for.
-                    AbsentPrefixes = [.. Modules.Where(m => !modules.Contains(m)).Select(m => m + ".")],
+                    AbsentPrefixes = [.. KanadeModel.SeparatelySavedModules.Where(m => !modules.Contains(m)).Select(m => m + ".")],
                 });
             }
             finally

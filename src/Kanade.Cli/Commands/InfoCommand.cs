@@ -39,11 +39,11 @@ internal static class InfoCommand
             {
                 long count = module.parameters().Sum(p => p.numel());
                 total += count;
-                if (!ExportSafetensorsCommand.Modules.Contains(name)) exported += count;
+                if (!KanadeModel.SeparatelySavedModules.Contains(name)) exported += count;
                 o.WriteLine(F($"  {name,-24} {count,14:N0}"));
             }
             o.WriteLine(F($"  {"total",-24} {total,14:N0}"));
-            o.WriteLine(F($"  {"exported",-24} {exported,14:N0}  (without {string.Join(", ", ExportSafetensorsCommand.Modules)})"));
+            o.WriteLine(F($"  {"exported",-24} {exported,14:N0}  (without {string.Join(", ", KanadeModel.SeparatelySavedModules)})"));
             if (model.Resolve(context) is { Weights: { } weights } files) o.WriteLine("weights:         " + CheckWeights(kanade, weights, files.SslWeights));
             return ExitCodes.Ok;
         });
@@ -65,7 +65,7 @@ internal static class InfoCommand
             var report = StateDictLoader.Load(kanade, state, new StateDictLoadOptions
             {
                 SourceName = weights,
-                AbsentPrefixes = [.. ExportSafetensorsCommand.Modules.Select(m => m + ".")],
+                AbsentPrefixes = [.. KanadeModel.SeparatelySavedModules.Select(m => m + ".")],
             });
             return $"'{weights}' loads strictly ({report.Loaded.Count} tensors" +
                    (hasSsl ? ", SSL included)" : "; no SSL weights: pass --ssl-weights to run it)");

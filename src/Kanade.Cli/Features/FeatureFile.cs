@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using Kanade.Cli.Infrastructure;
 using Kanade.IO;
 using TorchSharp;
 using static TorchSharp.torch;

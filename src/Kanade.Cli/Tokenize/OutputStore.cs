@@ -1,7 +1,7 @@
-using Kanade.IO;
 using System.Globalization;
 using System.Text.Json;
 using Kanade.Cli.Infrastructure;
+using Kanade.IO;
 using Kanade.MLNet;
 
 namespace Kanade.Cli.Tokenize;

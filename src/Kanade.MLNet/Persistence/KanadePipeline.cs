@@ -1,10 +1,10 @@
 // Saving and loading fitted Kanade pipelines: ML.NET's own model format cannot carry a TorchSharp model.
-using Kanade.IO;
 using System.Reflection;
 using System.Text.Json;
+using Kanade.IO;
 using Kanade.MLNet.Persistence;
-using Microsoft.ML;
 using Microsoft.ML.Data;
+using Microsoft.ML;
 using TorchSharp;
 using static TorchSharp.torch;
 

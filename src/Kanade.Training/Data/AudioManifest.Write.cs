@@ -1,8 +1,8 @@
 // Writes the manifest of kanade-tokenizer script/dump_dataset.py (MIT): CSV as Python's csv module writes it, or Parquet.
-using Kanade.IO;
 using System.Globalization;
-using System.Text;
 using System.Text.Json.Serialization;
+using System.Text;
+using Kanade.IO;
 using Parquet.Serialization;
 
 namespace Kanade.Training.Data;

@@ -57,11 +57,8 @@ static class MaskedNormalization
         using var scope = NewDisposeScope();
         if (lengths is null)
             return nn.functional.layer_norm(waveforms, [waveforms.shape[^1]], null, null, 1e-5).MoveToOuterDisposeScope();
-        var mask = ValidMask(waveforms, lengths);                                         // (B, T)
-        var count = lengths.clamp_min(1).to(waveforms.dtype).unsqueeze(1);                // (B, 1)
-        var mean = (waveforms * mask).sum(-1, keepdim: true) / count;
-        var centered = waveforms - mean;
-        var variance = (centered * mask).square().sum(-1, keepdim: true) / count;
-        return (centered * (variance + 1e-5).rsqrt()).MoveToOuterDisposeScope();
+        // One "channel" per waveform: the same statistics as the extractor's GroupNorm, without an affine part.
+        var one = ones(1, dtype: waveforms.dtype, device: waveforms.device);
+        return ChannelGroupNorm(waveforms.unsqueeze(1), lengths, one, zeros_like(one), 1e-5).squeeze(1).MoveToOuterDisposeScope();
     }
 }
