@@ -37,7 +37,7 @@ internal static class FitCommand
                     Device = options.ResolveDevice(context) ?? (cuda.is_available() ? CUDA : CPU),
                     SslWeightsPath = context.Get(options.SslWeights),
                     StepCounting = options.Counting(context),
-                }, context.Get(benchmarkBatch), steps, log: context.Error);
+                }, context.Get(benchmarkBatch), steps, log: context.Error, clockedSteps: 5);
                 context.Out.WriteLine(measured);
                 return ExitCodes.Ok;
             }

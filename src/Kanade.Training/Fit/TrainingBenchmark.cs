@@ -18,13 +18,17 @@ namespace Kanade.Training.Fit;
 /// <param name="PeakMemoryMiB">Highest GPU memory in use by the device during the run (nvidia-smi, the caching allocator's
 /// reserve included), or null on the CPU or without nvidia-smi.</param>
 /// <param name="Losses">The loss of every step, warm-up included (same synthetic batches for every precision).</param>
+/// <param name="PhaseSecondsPerStep">Mean seconds per phase of the clocked steps run after the timed ones (the device
+/// drained at every phase boundary, see <see cref="PhaseClock"/>); empty when none were clocked.</param>
 public sealed record TrainingBenchmarkResult(string Device, int BatchSize, int AudioLength, int Steps, double SecondsPerStep,
-    double SamplesPerSecond, long? PeakMemoryMiB, IReadOnlyList<double> Losses)
+    double SamplesPerSecond, long? PeakMemoryMiB, IReadOnlyList<double> Losses, IReadOnlyDictionary<string, double> PhaseSecondsPerStep)
 {
-    /// <summary>One line for logs and docs.</summary>
+    /// <summary>One line for logs and docs, then one line of phase times when steps were clocked.</summary>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
         $"{Device}: batch {BatchSize} x {AudioLength} samples, {Steps} steps, {SecondsPerStep * 1000:F0} ms/step, {SamplesPerSecond:F1} samples/s, " +
-        $"peak {(PeakMemoryMiB is long m ? $"{m / 1024.0:F2} GiB" : "n/a")}, loss first {Losses[0]:F4} last {Losses[^1]:F4}");
+        $"peak {(PeakMemoryMiB is long m ? $"{m / 1024.0:F2} GiB" : "n/a")}, loss first {Losses[0]:F4} last {Losses[^1]:F4}") +
+        (PhaseSecondsPerStep.Count == 0 ? "" : Environment.NewLine + "phases (ms/step, device drained at each): " +
+            string.Join(", ", PhaseSecondsPerStep.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Key} {p.Value * 1000:F1}"))));
 }
 
 /// <summary>
@@ -40,9 +44,11 @@ public static class TrainingBenchmark
     /// <param name="steps">Timed steps.</param>
     /// <param name="warmupSteps">Untimed steps first (allocator and kernel selection).</param>
     /// <param name="log">Where to write a line per step; null for none.</param>
+    /// <param name="clockedSteps">Steps run after the timed ones with a <see cref="PhaseClock"/>, for the phase breakdown.</param>
     public static TrainingBenchmarkResult Run(KanadeTrainingConfig config, TrainingPipelineOptions options, int batchSize, int steps,
-        int warmupSteps = 3, TextWriter? log = null)
+        int warmupSteps = 3, TextWriter? log = null, int clockedSteps = 0)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(clockedSteps);
         ArgumentNullException.ThrowIfNull(config);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(steps);
@@ -52,7 +58,7 @@ public static class TrainingBenchmark
         {
             AllowRandomSslWeights = true,
             LoadCheckpoint = false,     // speed does not depend on the weights; ckpt_path may name a hub id
-            TotalSteps = Math.Max(options.TotalSteps ?? 0, warmupSteps + steps),
+            TotalSteps = Math.Max(options.TotalSteps ?? 0, warmupSteps + steps + clockedSteps),
         });
         int length = pipeline.AudioLength;
         var generator = new Generator(1234);
@@ -73,9 +79,15 @@ public static class TrainingBenchmark
         if (pipeline.Device.type == DeviceType.CUDA) cuda.synchronize(pipeline.Device);
         clock.Stop();
         double perStep = clock.Elapsed.TotalSeconds / steps;
+        var phases = new PhaseClock(pipeline.Device);
+        pipeline.Phases = phases;
+        for (int step = 0; step < clockedSteps; step++)
+            losses.Add(pipeline.Step(batches[step % batches.Length]).Losses["loss"]);
+        pipeline.Phases = null;
         string device = $"{pipeline.Device} {pipeline.Precision}";
         foreach (var batch in batches) batch.Dispose();
-        return new TrainingBenchmarkResult(device, batchSize, length, steps, perStep, batchSize / perStep, memory.PeakMiB, losses);
+        return new TrainingBenchmarkResult(device, batchSize, length, steps, perStep, batchSize / perStep, memory.PeakMiB, losses,
+            phases.Seconds.ToDictionary(p => p.Key, p => p.Value / Math.Max(clockedSteps, 1)));
     }
 
     /// <summary>Polls nvidia-smi's memory.used for the device every 100 ms (TorchSharp exposes no CUDA memory statistics).</summary>

@@ -44,8 +44,10 @@ public sealed partial class KanadeTrainingPipeline
         RequireSslWeights();
 
         using var scope = NewDisposeScope();
+        Phases?.Start();
         SetMode(training: true);
         PushComputeWeights();
+        Phases?.Mark("push_weights");
         if (Config.SeedEverything is int seed) TrainingRandom.SeedCudaForStep(seed, TrainingSteps);
 
         // The coin is only drawn when the first two conditions hold, as Python's `and` evaluates them.
@@ -76,22 +78,28 @@ public sealed partial class KanadeTrainingPipeline
             var forward = Forward(waveform);
             RecordForward(forward);
             var melReal = settings.TrainMel ? MelReal(waveform) : null;
+            Phases?.Mark("forward");
             IReadOnlyList<Tensor>? realIntermediates = null;
             if (trainDiscriminator)
             {
                 ClearDiscriminatorGradients();
                 var (loss, real, fake, intermediates) = DiscriminatorLoss(melReal!, forward.MelRecon!.detach());
                 loss.backward();
-                discriminatorShadow?.PullGradients();
+                discriminatorTrained!.CollectGradients();
                 (realIntermediates, discriminatorSums["loss"], discriminatorSums["real"], discriminatorSums["fake"]) =
                     (intermediates, loss.item<float>(), real.item<float>(), fake.item<float>());
-                discriminatorNorm = ClipAndStep(discriminatorParameters, DiscriminatorOptimizer!);
+                discriminatorNorm = ClipAndStep(discriminatorTrained!);
+                Phases?.Mark("discriminator");
             }
             ClearGeneratorGradients();
             var (total, parts) = GeneratorLoss(forward, melReal, trainDiscriminator ? realIntermediates : null);
+            Phases?.Mark("loss");
             total.backward();
-            modelShadow?.PullGradients();
+            Phases?.Mark("backward");
+            generatorTrained.CollectGradients();
+            Phases?.Mark("pull_gradients");
             foreach (var (name, value) in parts) Record(generatorSums, name, value);
+            Phases?.Mark("read_losses");
         }
         else
         {
@@ -107,12 +115,12 @@ public sealed partial class KanadeTrainingPipeline
                     using (no_grad()) melRecon = Forward(waveform).MelRecon!;
                     var (loss, real, fake, _) = DiscriminatorLoss(MelReal(waveform), melRecon);
                     (loss / count).backward();
-                    discriminatorShadow?.PullGradients();
+                    discriminatorTrained!.CollectGradients();
                     Record(discriminatorSums, "loss", loss);
                     Record(discriminatorSums, "real", real);
                     Record(discriminatorSums, "fake", fake);
                 }
-                discriminatorNorm = ClipAndStep(discriminatorParameters, DiscriminatorOptimizer!);
+                discriminatorNorm = ClipAndStep(discriminatorTrained!);
             }
             ClearGeneratorGradients();
             foreach (var batch in microBatches)
@@ -130,14 +138,15 @@ public sealed partial class KanadeTrainingPipeline
                 }
                 var (total, parts) = GeneratorLoss(forward, melReal, realIntermediates);
                 (total / count).backward();
-                modelShadow?.PullGradients();
+                generatorTrained.CollectGradients();
                 foreach (var (name, value) in parts) Record(generatorSums, name, value);
             }
         }
 
         if (UseDiscriminator) DiscriminatorScheduler!.Step();
-        double gradNorm = ClipAndStep(generatorParameters, GeneratorOptimizer);
+        double gradNorm = ClipAndStep(generatorTrained);
         GeneratorScheduler.Step();
+        Phases?.Mark("clip_and_optimizer");
         computeWeightsStale = true;
         TrainingSteps++;
         OptimizerSteps += trainDiscriminator ? 2 : 1;
@@ -218,33 +227,13 @@ public sealed partial class KanadeTrainingPipeline
         return (total, real, fake, realIntermediates);
     }
 
-    double ClipAndStep(Parameter[] parameters, optim.Optimizer optimizer)
-    {
-        // PyTorch's clip_grad_norm_ with max_norm = gradient_clip_val or inf; the norm is the one before clipping.
-        var withGradients = parameters.Where(HasGradient).ToArray();
-        double norm = withGradients.Length == 0 ? 0 : nn.utils.clip_grad_norm_(withGradients, settings.GradientClipVal ?? double.PositiveInfinity);
-        optimizer.step();
-        return norm;
-    }
-
-    static bool HasGradient(Parameter parameter)
-    {
-        using var gradient = parameter.grad;
-        return gradient is not null;
-    }
+    // PyTorch's clip_grad_norm_ with max_norm = gradient_clip_val or inf, then AdamW; the norm is the one before clipping.
+    double ClipAndStep(TrainedParameters trained) => trained.ClipAndStep(settings.GradientClipVal ?? double.PositiveInfinity);
 
     // PyTorch's zero_grad(set_to_none=True): AdamW skips a parameter without a gradient.
-    void ClearGeneratorGradients()
-    {
-        if (modelShadow is not null) modelShadow.ClearGradients();
-        else foreach (var parameter in generatorParameters) parameter.grad = null;
-    }
+    void ClearGeneratorGradients() => generatorTrained.ClearGradients();
 
-    void ClearDiscriminatorGradients()
-    {
-        if (discriminatorShadow is not null) discriminatorShadow.ClearGradients();
-        else foreach (var parameter in discriminatorParameters) parameter.grad = null;
-    }
+    void ClearDiscriminatorGradients() => discriminatorTrained!.ClearGradients();
 
     void SnapshotDiscriminator()
     {
@@ -264,8 +253,8 @@ public sealed partial class KanadeTrainingPipeline
     void PushComputeWeights()
     {
         if (!computeWeightsStale) return;
-        modelShadow?.PushWeights();
-        discriminatorShadow?.PushWeights();
+        generatorTrained.PushWeights();
+        discriminatorTrained?.PushWeights();
         computeWeightsStale = false;
     }
 

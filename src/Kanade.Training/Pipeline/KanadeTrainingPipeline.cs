@@ -28,10 +28,8 @@ public sealed partial class KanadeTrainingPipeline : IDisposable
     readonly AdversarialLossType adversarialLoss;
     readonly KanadeModel computeModel;
     readonly SpectrogramDiscriminator? computeDiscriminator;
-    readonly PrecisionShadow? modelShadow;
-    readonly PrecisionShadow? discriminatorShadow;
-    readonly Parameter[] generatorParameters = [];
-    readonly Parameter[] discriminatorParameters = [];
+    readonly TrainedParameters generatorTrained = null!;
+    readonly TrainedParameters? discriminatorTrained;
     SpectrogramDiscriminator? discriminatorSnapshot;
     bool computeWeightsStale = true;
     readonly bool allowRandomSsl;
@@ -80,12 +78,8 @@ public sealed partial class KanadeTrainingPipeline : IDisposable
                 // normalisation, FSQ, the feature decoder and every stage output in float32.
                 computeModel = CopyOf(Model, () => new KanadeModel(Model.Definition), ScalarType.Float32);
                 computeModel.SetInferencePrecision(ScalarType.BFloat16, includeSsl: true);
-                modelShadow = new PrecisionShadow(Model, computeModel);
                 if (Discriminator is not null)
-                {
                     computeDiscriminator = CopyOf(Discriminator, () => new SpectrogramDiscriminator(Discriminator.Options));
-                    discriminatorShadow = new PrecisionShadow(Discriminator, computeDiscriminator);
-                }
             }
             else
             {
@@ -98,16 +92,23 @@ public sealed partial class KanadeTrainingPipeline : IDisposable
             if (UseDiscriminator && config.Trainer.AccumulateGradBatches > 1)
                 discriminatorSnapshot = CopyOf(computeDiscriminator!, () => new SpectrogramDiscriminator(Discriminator!.Options), ComputeType);
 
-            generatorParameters = [.. Model.parameters().Where(p => p.requires_grad)];
+            Parameter[] generatorParameters = [.. Model.parameters().Where(p => p.requires_grad)];
             var betas = settings.Betas;
             GeneratorOptimizer = optim.AdamW(generatorParameters, settings.Lr, betas[0], betas[1], weight_decay: settings.WeightDecay);
             GeneratorScheduler = new OneCycleLR(GeneratorOptimizer, Schedule(settings.Lr));
+            generatorTrained = new TrainedParameters(Model, ShadowOf(Model, computeModel), (AdamW)GeneratorOptimizer, generatorParameters);
             if (UseDiscriminator)
             {
-                discriminatorParameters = [.. Discriminator!.parameters()];
+                Parameter[] discriminatorParameters = [.. Discriminator!.parameters()];
                 double lr = settings.DiscriminatorLr ?? settings.Lr;
                 DiscriminatorOptimizer = optim.AdamW(discriminatorParameters, lr, betas[0], betas[1], weight_decay: settings.WeightDecay);
                 DiscriminatorScheduler = new OneCycleLR(DiscriminatorOptimizer, Schedule(lr));
+                discriminatorTrained = new TrainedParameters(Discriminator, ShadowOf(Discriminator, computeDiscriminator), (AdamW)DiscriminatorOptimizer, discriminatorParameters);
+            }
+            else if (Discriminator is not null && ShadowOf(Discriminator, computeDiscriminator) is { } shadow)
+            {
+                // Not trained, but its bfloat16 copy follows the master (loads, evaluation).
+                discriminatorTrained = new TrainedParameters(Discriminator, shadow, null, [.. Discriminator.parameters().Where(p => p.requires_grad)]);
             }
         }
         catch
@@ -152,6 +153,8 @@ public sealed partial class KanadeTrainingPipeline : IDisposable
     public bool UseDiscriminator { get; }
     /// <summary>Device of everything.</summary>
     public Device Device { get; }
+    /// <summary>When set, every <see cref="Step(Tensor)"/> reports its phases to it (draining the device at each boundary).</summary>
+    public Fit.PhaseClock? Phases { get; set; }
     /// <summary>Arithmetic in effect (a YAML's bf16-mixed or tf32 falls back to float32 on the CPU).</summary>
     public PrecisionMode Precision { get; }
     /// <summary>What <see cref="GlobalStep"/> counts.</summary>
@@ -190,6 +193,9 @@ public sealed partial class KanadeTrainingPipeline : IDisposable
     }
 
     // A second module of the same architecture holding the master's weights in `dtype` (the compute copy).
+    // The lower-precision copy that computes for a master module, or null when the master computes itself.
+    static nn.Module? ShadowOf(nn.Module master, nn.Module? compute) => compute is null || ReferenceEquals(compute, master) ? null : compute;
+
     static T CopyOf<T>(T master, Func<T> create, ScalarType dtype = ScalarType.BFloat16) where T : nn.Module
     {
         var copy = create();
