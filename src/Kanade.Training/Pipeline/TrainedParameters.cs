@@ -27,9 +27,11 @@ sealed class TrainedParameters
     readonly AdamW.State[] states = [];
     readonly Tensor values;              // (N,) float32, every master end to end
     readonly (Tensor Values, long Offset)[] computeSegments = [];
-    readonly Tensor? gradients, expAvg, expAvgSq;
+    readonly Tensor? expAvg, expAvgSq;
+    // This step's gradients, float32 end to end; made by the first backward and freed by the step, so it never
+    // coexists with the activations of a backward pass (the peak memory stays that of the per-tensor path).
+    Tensor? gradients;
     bool flat = true;                    // every gradient of this step so far is in `gradients`
-    bool collected;                      // `gradients` holds at least one backward's gradients
 
     /// <param name="master">The float32 module the optimizer trains.</param>
     /// <param name="compute">Its lower-precision copy that runs forward and backward, or null when the master does.</param>
@@ -64,7 +66,6 @@ sealed class TrainedParameters
         var byHandle = optimizer.parameters().Zip(((OptimizerHelper)optimizer).state_dict().State.Cast<AdamW.State>())
             .ToDictionary(x => x.First.Handle, x => x.Second);
         states = [.. masters.Select(p => byHandle[p.Handle])];
-        gradients = zeros_like(values).DetachFromDisposeScope();
         expAvg = Rebind(states.Select(s => s.exp_avg).ToArray(), tensors => { foreach (var (s, t) in states.Zip(tensors)) s.exp_avg = t; });
         expAvgSq = Rebind(states.Select(s => s.exp_avg_sq).ToArray(), tensors => { foreach (var (s, t) in states.Zip(tensors)) s.exp_avg_sq = t; });
     }
@@ -84,8 +85,8 @@ sealed class TrainedParameters
     {
         foreach (var parameter in masters) parameter.grad = null;
         if (shadowed) foreach (var parameter in sources) parameter.grad = null;
-        flat = optimizer is not null && gradients is not null;
-        collected = false;
+        flat = optimizer is not null && expAvg is not null;
+        ReleaseGradients();
     }
 
     /// <summary>After a backward pass: adds its gradients (in float32) to what this step collected, and clears them from the copy.</summary>
@@ -97,8 +98,8 @@ sealed class TrainedParameters
         if (flat && found.All(g => g is not null))
         {
             var joined = cat([.. found.Select(g => g!.view(-1))], 0);         // (N,) in the copy's dtype(s)
-            if (collected) gradients!.add_(joined); else gradients!.copy_(joined);
-            collected = true;
+            if (gradients is not null) gradients.add_(joined);
+            else gradients = joined.to(ScalarType.Float32).DetachFromDisposeScope();
             foreach (var parameter in sources) parameter.grad = null;
             return;
         }
@@ -124,7 +125,7 @@ sealed class TrainedParameters
         if (optimizer is null) throw new InvalidOperationException("These parameters have no optimizer.");
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        if (flat && !collected) return 0;                                       // no gradient at all: AdamW skips every tensor
+        if (flat && gradients is null) return 0;                                // no gradient at all: AdamW skips every tensor
         if (flat && states.Any(s => s.step != states[0].step)) SpillToMasters();
         if (!flat)
         {
@@ -136,7 +137,14 @@ sealed class TrainedParameters
         var total = linalg.vector_norm(gradients!);
         if (double.IsFinite(maxNorm)) gradients!.mul_(total.add(1e-6).reciprocal().mul_(maxNorm).clamp_max_(1.0));
         Update();
+        ReleaseGradients();
         return total.item<float>();
+    }
+
+    void ReleaseGradients()
+    {
+        gradients?.Dispose();
+        gradients = null;
     }
 
     // TorchSharp's AdamW.step, operation for operation, over the flat buffers.
@@ -158,7 +166,7 @@ sealed class TrainedParameters
     // The gradients collected so far become per-tensor gradients of the masters, for the per-tensor path.
     void SpillToMasters()
     {
-        if (collected)
+        if (gradients is not null)
         {
             long offset = 0;
             foreach (var master in masters)
@@ -171,7 +179,7 @@ sealed class TrainedParameters
             }
         }
         flat = false;
-        collected = false;
+        ReleaseGradients();
     }
 
     // One buffer of the tensors' dtype holding their values end to end; each tensor becomes a view into it.
