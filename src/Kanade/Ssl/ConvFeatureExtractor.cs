@@ -31,10 +31,9 @@ sealed class ConvFeatureExtractor : nn.Module<Tensor, Tensor?, (Tensor Features,
     public override (Tensor Features, Tensor? Lengths) forward(Tensor waveforms, Tensor? lengths)
     {
         using var scope = NewDisposeScope();
-        var x = waveforms.unsqueeze(1);                          // (B, T) -> (B, 1, T)
+        var x = waveforms.unsqueeze(-1);                         // (B, T) -> (B, T, 1); every layer keeps (B, T, C)
         foreach (var layer in conv_layers)
             (x, lengths) = layer.call(x, lengths);
-        x = x.transpose(1, 2);                                   // (B, C, frames) -> (B, frames, C)
         return (x.MoveToOuterDisposeScope(), lengths?.MoveToOuterDisposeScope());
     }
 }

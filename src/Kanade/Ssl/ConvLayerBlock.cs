@@ -1,5 +1,6 @@
-// Port of torchaudio models/wav2vec2/components.py ConvLayerBlock (BSD-2-Clause).
+// Port of torchaudio models/wav2vec2/components.py ConvLayerBlock (BSD-2-Clause), in (B, T, C) layout.
 using TorchSharp;
+using Kanade.Modules;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
@@ -7,9 +8,15 @@ using F = TorchSharp.torch.nn.functional;
 namespace Kanade.Ssl;
 
 /// <summary>One convolution of the feature extractor: Conv1d, optional norm, GELU; also carries the valid lengths.</summary>
+/// <remarks>
+/// Activations stay (B, T, C), where torchaudio keeps (B, C, T): each convolution is a few matrix products over strided
+/// views of its input (nothing transposed or copied), the GroupNorm of the first layer reduces over time, a LayerNorm
+/// over the last axis, and the extractor's output needs no final transpose. For 64 x 10 s in bf16 on an H100 this took
+/// the front end from 19.5 ms (cuDNN on (B, C, T)) to 16.4 ms, and padded batches from 28.4 ms to about 19.
+/// </remarks>
 sealed class ConvLayerBlock : nn.Module<Tensor, Tensor?, (Tensor Output, Tensor? Lengths)>
 {
-    const double GroupNormEps = 1e-5;
+    const double NormEps = 1e-5;
     readonly ConvLayerSpec spec;
 
 #pragma warning disable IDE1006 // Field names are the torchaudio state-dict names.
@@ -27,7 +34,7 @@ sealed class ConvLayerBlock : nn.Module<Tensor, Tensor?, (Tensor Output, Tensor?
         layer_norm = norm switch
         {
             "group_norm" => InitializedGroupNorm(spec.Channels),
-            "layer_norm" => new ChannelLayerNorm(spec.Channels),
+            "layer_norm" => nn.LayerNorm(spec.Channels, NormEps),
             null => null,
             _ => throw new ArgumentException($"Unknown norm '{norm}'; expected group_norm, layer_norm or null.", nameof(norm)),
         };
@@ -35,45 +42,70 @@ sealed class ConvLayerBlock : nn.Module<Tensor, Tensor?, (Tensor Output, Tensor?
         RegisterComponents();
     }
 
-    // TorchSharp's GroupNorm leaves its affine parameters uninitialised; PyTorch starts them at 1 and 0.
+    // TorchSharp's GroupNorm leaves its affine parameters uninitialised; PyTorch starts them at 1 and 0. Only its
+    // parameters are used: the norm itself runs over time in (B, T, C) (MaskedNormalization.TimeGroupNorm).
     static GroupNorm InitializedGroupNorm(int channels)
     {
-        var norm = nn.GroupNorm(channels, channels, GroupNormEps, affine: true);
+        var norm = nn.GroupNorm(channels, channels, NormEps, affine: true);
         nn.init.ones_(norm.weight!);
         nn.init.zeros_(norm.bias!);
         return norm;
     }
 
     /// <summary>
-    /// The first layer (one input channel) as the kernel matrix times a strided window view on CUDA: the same sums as
-    /// the convolution, 2.4x faster there than cuDNN's (5.0 ms vs 2.1 ms for 64 x 10 s in bfloat16). The product comes
-    /// out in (B, C, frames) order, so the norm and the next convolution read it without a 2 GB transposing copy.
-    /// Null elsewhere.
-    /// </summary>
-    Tensor? ConvolveWaveform(Tensor x)
-    {
-        if (x.shape[1] != 1 || x.device_type != DeviceType.CUDA || conv.bias is not null) return null;
-        var windows = x.squeeze(1).unfold(1, spec.Kernel, spec.Stride);             // (B, 1, T) -> (B, frames, K)
-        var kernel = conv.weight!.view(spec.Channels, spec.Kernel);                  // (C, 1, K) -> (C, K)
-        return kernel.matmul(windows.transpose(1, 2));                               // (C, K) x (B, K, frames) -> (B, C, frames)
-    }
-
-    /// <summary>
-    /// (B, C_in, T) -> (B, C_out, T'), and the valid lengths (B,) mapped through the convolution when given.
+    /// (B, T, C_in) -> (B, T', C_out), and the valid lengths (B,) mapped through the convolution when given.
     /// With lengths, a GroupNorm takes its statistics over each item's valid frames only.
     /// </summary>
     public override (Tensor Output, Tensor? Lengths) forward(Tensor x, Tensor? lengths)
     {
         using var scope = NewDisposeScope();
-        var y = ConvolveWaveform(x) ?? conv.call(x);
-        Tensor? frames = null;
-        if (lengths is not null)
-            frames = lengths.sub(spec.Kernel).div(spec.Stride, RoundingMode.floor).add(1).clamp_min(0);
-        if (layer_norm is GroupNorm groupNorm && frames is not null)
-            y = MaskedNormalization.ChannelGroupNorm(y, frames, groupNorm.weight!, groupNorm.bias!, GroupNormEps);
+        Tensor? frames = lengths?.sub(spec.Kernel).div(spec.Stride, RoundingMode.floor).add(1).clamp_min(0);
+        // Zeroing the waveform windows of padded frames zeroes those frames (no bias), which the norm can rely on.
+        bool zeroPadding = frames is not null && x.shape[2] == 1 && conv.bias is null && layer_norm is GroupNorm;
+        var y = Convolve(x, zeroPadding ? frames : null);
+        if (layer_norm is GroupNorm groupNorm)
+            y = MaskedNormalization.TimeGroupNorm(y, frames, groupNorm.weight, groupNorm.bias, NormEps, paddingIsZero: zeroPadding);
         else if (layer_norm is not null)
             y = layer_norm.call(y);
         y = F.gelu(y);
         return (y.MoveToOuterDisposeScope(), frames?.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>
+    /// The convolution (B, T, C_in) -> (B, T', C_out) as matrix products. Output frame t reads input frames tS..tS+K-1,
+    /// which lie end to end in memory; split into runs of up to S taps, run r of every output frame is one row of a
+    /// strided view (row stride S C_in), multiplied by that run's kernel slice; the runs' products add up.
+    /// </summary>
+    /// <param name="x">(B, T, C_in) input.</param>
+    /// <param name="zeroFrames">Valid output frames per item: the windows of later frames are zeroed (first layer only), or null.</param>
+    Tensor Convolve(Tensor x, Tensor? zeroFrames)
+    {
+        long batch = x.shape[0], time = x.shape[1], inChannels = x.shape[2];
+        int kernel = spec.Kernel, stride = spec.Stride;
+        var weight = conv.weight!;                                                         // (C_out, C_in, K)
+        if (inChannels == 1)
+        {
+            // One input channel: the K-sample windows, overlapping, are small enough to gather outright.
+            var windows = x.view(batch, time).unfold(1, kernel, stride);                 // (B, T) -> (B, T', K)
+            if (zeroFrames is not null)
+                windows = windows.masked_fill(MaskedNormalization.ValidFrames(windows, zeroFrames).eq(0), 0.0);
+            var taps = weight.view(spec.Channels, kernel).t();                            // (C_out, 1, K) -> (K, C_out)
+            return conv.bias is null ? windows.matmul(taps) : windows.matmul(taps).add_(conv.bias);
+        }
+        x = x.contiguous();
+        long frames = (time - kernel) / stride + 1;
+        Tensor? y = null;
+        for (int first = 0; first < kernel; first += stride)
+        {
+            int run = Math.Min(stride, kernel - first);
+            var rows = x.as_strided([batch, frames, run * inChannels], [time * inChannels, stride * inChannels, 1],
+                x.storage_offset() + first * inChannels);                                  // (B, T', run C_in), a view
+            var slice = weight.narrow(2, first, run).permute(2, 1, 0)                      // (C_out, C_in, run) -> (run, C_in, C_out)
+                .reshape(run * inChannels, spec.Channels).expand(batch, -1, -1);           // rows ordered (tap, channel)
+            y = y is not null ? BatchedMatrixOps.MultiplyAdd(y, rows, slice)
+                : conv.bias is null ? rows.bmm(slice)
+                : BatchedMatrixOps.MultiplyAdd(conv.bias.expand(batch, frames, spec.Channels), rows, slice);
+        }
+        return y!;
     }
 }

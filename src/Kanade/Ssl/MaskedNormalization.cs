@@ -10,42 +10,51 @@ namespace Kanade.Ssl;
 /// </summary>
 static class MaskedNormalization
 {
-    /// <summary>(B, T) or (B, C, T) -> 1 where the last-axis position is below the item's length, else 0, as <paramref name="like"/>'s dtype.</summary>
-    public static Tensor ValidMask(Tensor like, Tensor lengths)
+    /// <summary>(B, T, C) -> (B, T, 1): 1 where the frame is below the item's length, else 0, in <paramref name="like"/>'s dtype.</summary>
+    public static Tensor ValidFrames(Tensor like, Tensor lengths)
     {
-        long frames = like.shape[^1];
-        var positions = arange(frames, dtype: ScalarType.Int64, device: like.device);
-        var valid = positions.unsqueeze(0).lt(lengths.unsqueeze(1));                      // (B, T)
-        return (like.dim() == 3 ? valid.unsqueeze(1) : valid).to(like.dtype);            // (B, T) -> (B, 1, T)
+        var positions = arange(like.shape[1], dtype: ScalarType.Int64, device: like.device);
+        return positions.unsqueeze(0).lt(lengths.unsqueeze(1)).unsqueeze(-1).to(like.dtype);  // (B, T) -> (B, T, 1)
     }
 
     /// <summary>
-    /// GroupNorm with one group per channel over the first <paramref name="lengths"/> frames of each item:
-    /// (B, C, T) -> (B, C, T). Padded frames come out finite but meaningless.
+    /// GroupNorm with one group per channel, over time: (B, T, C) -> (B, T, C), each channel of each item normalised
+    /// over the item's first <paramref name="lengths"/> frames (every frame when null), then scaled and shifted by the
+    /// per-channel <paramref name="weight"/> and <paramref name="bias"/> when given. Padded frames come out finite but
+    /// meaningless.
     /// </summary>
+    /// <param name="x">(B, T, C) activations.</param>
+    /// <param name="lengths">Valid frames per item (B,), int64, or null when every frame is valid.</param>
+    /// <param name="weight">Per-channel scale (C,), or null.</param>
+    /// <param name="bias">Per-channel shift (C,), or null.</param>
+    /// <param name="eps">Added to the variance.</param>
+    /// <param name="paddingIsZero">The caller guarantees that every padded frame is exactly 0 (skips one pass).</param>
     /// <remarks>
-    /// This runs on the first extractor layer's output, the largest activation of the model (B x 512 x 3,200 frames a
-    /// second), so it is memory-bound: five full-size passes (ten reads and writes) instead of nine (sixteen).
-    /// Statistics accumulate in float32, like GroupNorm's own kernel for bf16 input. In bf16 the centring uses the
-    /// mean rounded to bf16 and the variance and shift are corrected for that rounding in float32, so the only bf16
-    /// roundings are those of the stored tensors.
+    /// This runs on the first extractor layer's output, the largest activation of the model (B x 3,200 frames a second
+    /// x 512), so it is memory-bound: six full-size reads and writes (a float32 sum, the centring, a norm, the affine
+    /// apply), against ten for masking, centring and squaring separately and three for GroupNorm's own kernel, which
+    /// cannot leave padding out. Sums accumulate in float32. In bf16 the centring uses the mean rounded to bf16, and the
+    /// variance and shift are corrected in float32 for that rounding; the spread's norm comes back in bf16 (2^-9 relative).
     /// </remarks>
-    public static Tensor ChannelGroupNorm(Tensor x, Tensor lengths, Tensor weight, Tensor bias, double eps)
+    public static Tensor TimeGroupNorm(Tensor x, Tensor? lengths, Tensor? weight, Tensor? bias, double eps, bool paddingIsZero = false)
     {
         using var scope = NewDisposeScope();
-        var valid = ValidMask(x, lengths);                                                // (B, 1, T), x's dtype
-        var zeroed = x.masked_fill(valid.logical_not(), 0.0);
-        var count = lengths.clamp_min(1).to(ScalarType.Float32).view(-1, 1, 1);           // (B, 1, 1)
-        var mean = zeroed.sum(-1, keepdim: true, type: ScalarType.Float32) / count;       // (B, C, 1)
+        var valid = lengths is null ? null : ValidFrames(x, lengths);                         // (B, T, 1), x's dtype
+        if (valid is not null && !paddingIsZero) x = x.masked_fill(valid.eq(0), 0.0);
+        var count = lengths is null
+            ? full(1, 1, 1, (double)x.shape[1], ScalarType.Float32, x.device)
+            : lengths.clamp_min(1).to(ScalarType.Float32).view(-1, 1, 1);                       // (B, 1, 1)
+        var mean = x.sum(1, keepdim: true, type: ScalarType.Float32) / count;                  // (B, 1, C)
         var rounded = mean.to(x.dtype);
-        var delta = mean - rounded.to(ScalarType.Float32);                                  // 0 in float32
-        var centered = zeroed.addcmul(rounded, valid, -1);                                 // padded frames: exactly 0
-        var spread = centered.square().sum(-1, keepdim: true, type: ScalarType.Float32) / count; // E[(x - rounded)^2]
-        var variance = (spread - delta.square()).clamp_min(0);                              // biased, as GroupNorm
-        var scale = (variance + eps).rsqrt() * weight.to(ScalarType.Float32).view(1, -1, 1); // (B, C, 1)
-        var shift = bias.to(ScalarType.Float32).view(1, -1, 1) - delta * scale;
-        var y = shift.to(x.dtype).addcmul(centered, scale.to(x.dtype), 1);
-        return y.MoveToOuterDisposeScope();
+        var delta = mean - rounded.to(ScalarType.Float32);                                       // 0 in float32
+        var centered = valid is null ? x - rounded : x.addcmul(rounded, valid, -1);            // padded frames: exactly 0
+        var spread = linalg.vector_norm(centered, 2, [1], keepdim: true).to(ScalarType.Float32).square() / count;
+        var variance = (spread - delta.square()).clamp_min(0);                                   // biased, as GroupNorm
+        var scale = (variance + eps).rsqrt();                                                    // (B, 1, C)
+        if (weight is not null) scale = scale * weight.to(ScalarType.Float32);
+        var shift = -delta * scale;
+        if (bias is not null) shift = shift + bias.to(ScalarType.Float32);
+        return shift.to(x.dtype).addcmul(centered, scale.to(x.dtype), 1).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -58,7 +67,6 @@ static class MaskedNormalization
         if (lengths is null)
             return nn.functional.layer_norm(waveforms, [waveforms.shape[^1]], null, null, 1e-5).MoveToOuterDisposeScope();
         // One "channel" per waveform: the same statistics as the extractor's GroupNorm, without an affine part.
-        var one = ones(1, dtype: waveforms.dtype, device: waveforms.device);
-        return ChannelGroupNorm(waveforms.unsqueeze(1), lengths, one, zeros_like(one), 1e-5).squeeze(1).MoveToOuterDisposeScope();
+        return TimeGroupNorm(waveforms.unsqueeze(-1), lengths, null, null, 1e-5).squeeze(-1).MoveToOuterDisposeScope();
     }
 }
