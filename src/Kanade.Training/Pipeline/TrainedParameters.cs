@@ -1,4 +1,4 @@
-// One module's trained parameters kept end to end in flat buffers, with their compute copies, gradients and AdamW state.
+// One module's trained parameters kept end to end in flat buckets, with their compute copies, gradients and AdamW state.
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -8,11 +8,13 @@ namespace Kanade.Training.Pipeline;
 /// <summary>
 /// The trained parameters of one module (float32 masters), optionally paired with a lower-precision compute copy of the
 /// module, and the AdamW that updates them. The masters, the compute copy's parameters and the AdamW moments are views
-/// into flat buffers, so pushing the weights, collecting the gradients, clipping them and the AdamW update are a few
-/// kernels each instead of several per tensor: TorchSharp's per-tensor loops cost 39 ms of kernel launches per step
-/// for the 12.5 Hz model on an H100 (about 350 tensors), where the same memory traffic takes about 2 ms.
+/// into a few flat buckets, so pushing the weights, collecting the gradients, clipping them and the AdamW update are a
+/// few kernels per bucket instead of several per tensor: TorchSharp's per-tensor loops cost 39 ms of kernel launches
+/// per step for the 12.5 Hz model on an H100 (about 350 tensors), where the same memory traffic takes about 2 ms.
 /// </summary>
 /// <remarks>
+/// Buckets hold at most <see cref="BucketElements"/> values, so the gradients gathered after a backward pass fit in
+/// the blocks the caching allocator freed from its activations instead of reserving new memory.
 /// The results are those of the per-tensor path: the same AdamW operations in the same order on each element, and
 /// clipping by PyTorch's <c>clip_grad_norm_</c> formula (the total norm summed in another order). A parameter left
 /// without a gradient by a backward pass is skipped by AdamW as PyTorch skips it: such a step, or one after it whose
@@ -20,24 +22,31 @@ namespace Kanade.Training.Pipeline;
 /// </remarks>
 sealed class TrainedParameters
 {
-    readonly Parameter[] masters;        // the layout order: grouped by the compute copy's dtype
+    /// <summary>Most values in one bucket (64 MB of float32): a parameter larger than this gets a bucket of its own.</summary>
+    public const long BucketElements = 16L << 20;
+
+    // Consecutive masters (in layout order) whose compute copies share a dtype, with their flat buffers.
+    sealed record Bucket(int First, int Count, long Elements, Tensor Values, Tensor? Compute)
+    {
+        public Tensor? ExpAvg, ExpAvgSq, Gradients;
+    }
+
+    readonly Parameter[] masters;        // layout order: grouped by the compute copy's dtype
     readonly Parameter[] sources;        // where backward leaves the gradients: the compute copy's parameters, or the masters
     readonly bool shadowed;
     readonly AdamW? optimizer;
     readonly AdamW.State[] states = [];
-    readonly Tensor values;              // (N,) float32, every master end to end
-    readonly (Tensor Values, long Offset)[] computeSegments = [];
-    readonly Tensor? expAvg, expAvgSq;
-    // This step's gradients, float32 end to end; made by the first backward and freed by the step, so it never
-    // coexists with the activations of a backward pass (the peak memory stays that of the per-tensor path).
-    Tensor? gradients;
-    bool flat = true;                    // every gradient of this step so far is in `gradients`
+    readonly Bucket[] buckets;
+    bool flat;                           // every gradient of this step so far is in the buckets' Gradients
+    bool collected;
 
     /// <param name="master">The float32 module the optimizer trains.</param>
     /// <param name="compute">Its lower-precision copy that runs forward and backward, or null when the master does.</param>
     /// <param name="optimizer">The AdamW over the master's trained parameters (one group), or null to only keep the copy in step.</param>
     /// <param name="trained">The trained parameters in the optimizer's order.</param>
-    public TrainedParameters(nn.Module master, nn.Module? compute, AdamW? optimizer, IReadOnlyList<Parameter> trained)
+    /// <param name="bucketElements">Most values per bucket.</param>
+    public TrainedParameters(nn.Module master, nn.Module? compute, AdamW? optimizer, IReadOnlyList<Parameter> trained,
+        long bucketElements = BucketElements)
     {
         this.optimizer = optimizer;
         shadowed = compute is not null;
@@ -47,37 +56,40 @@ sealed class TrainedParameters
                 parameter.requires_grad = master.get_parameter(name)!.requires_grad;
         Parameter ComputeOf(Parameter p) => compute is null ? p : compute.get_parameter(names[p.Handle])!;
 
-        // Masters whose copies share a dtype sit side by side, so one copy_ per dtype pushes every weight.
         masters = [.. trained.OrderBy(p => (int)ComputeOf(p).dtype)];
         sources = [.. masters.Select(ComputeOf)];
-        using var _ = no_grad();
-        values = Flatten(masters, ScalarType.Float32, masters.Length > 0 ? masters[0].device : CPU);
-        if (compute is not null)
-            computeSegments = [.. sources.Select((p, i) => (p, i)).GroupBy(x => x.p.dtype).Select(group =>
-            {
-                var members = group.ToArray();
-                long offset = masters.Take(members[0].i).Sum(p => p.numel());
-                return (Flatten([.. members.Select(m => m.p)], group.Key, values.device), offset);
-            })];
+        using (no_grad()) buckets = [.. Partition(bucketElements).Select(range => new Bucket(range.First, range.Count, range.Elements,
+            Flatten(masters, range.First, range.Count, ScalarType.Float32),
+            shadowed ? Flatten(sources, range.First, range.Count, sources[range.First].dtype) : null))];
 
         if (optimizer is null) return;
         var options = (AdamW.Options)optimizer.ParamGroups.Cast<AdamW.ParamGroup>().Single().Options;
-        if (options.amsgrad == true || options.maximize == true) { flat = false; return; }
+        if (options.amsgrad == true || options.maximize == true) return;        // the per-tensor path only
         var byHandle = optimizer.parameters().Zip(((OptimizerHelper)optimizer).state_dict().State.Cast<AdamW.State>())
             .ToDictionary(x => x.First.Handle, x => x.Second);
         states = [.. masters.Select(p => byHandle[p.Handle])];
-        expAvg = Rebind(states.Select(s => s.exp_avg).ToArray(), tensors => { foreach (var (s, t) in states.Zip(tensors)) s.exp_avg = t; });
-        expAvgSq = Rebind(states.Select(s => s.exp_avg_sq).ToArray(), tensors => { foreach (var (s, t) in states.Zip(tensors)) s.exp_avg_sq = t; });
+        using (no_grad())
+            foreach (var bucket in buckets)
+            {
+                bucket.ExpAvg = Rebind(bucket, s => s.exp_avg, (s, t) => s.exp_avg = t);
+                bucket.ExpAvgSq = Rebind(bucket, s => s.exp_avg_sq, (s, t) => s.exp_avg_sq = t);
+            }
+        flat = true;
     }
 
     /// <summary>Elements in all the trained parameters.</summary>
-    public long Count => values.shape[0];
+    public long Count => buckets.Sum(b => b.Elements);
+
+    /// <summary>Number of flat buckets.</summary>
+    public int BucketCount => buckets.Length;
+
+    bool FlatCapable => states.Length == masters.Length && masters.Length > 0;
 
     /// <summary>Copies every master weight into the compute copy (rounding to its dtype).</summary>
     public void PushWeights()
     {
         using var _ = no_grad();
-        foreach (var (segment, offset) in computeSegments) segment.copy_(values.narrow(0, offset, segment.shape[0]));
+        foreach (var bucket in buckets) bucket.Compute?.copy_(bucket.Values);
     }
 
     /// <summary>Clears the gradients of both sides: PyTorch's <c>zero_grad(set_to_none=True)</c>.</summary>
@@ -85,8 +97,8 @@ sealed class TrainedParameters
     {
         foreach (var parameter in masters) parameter.grad = null;
         if (shadowed) foreach (var parameter in sources) parameter.grad = null;
-        flat = optimizer is not null && expAvg is not null;
         ReleaseGradients();
+        flat = FlatCapable;
     }
 
     /// <summary>After a backward pass: adds its gradients (in float32) to what this step collected, and clears them from the copy.</summary>
@@ -97,9 +109,13 @@ sealed class TrainedParameters
         var found = sources.Select(p => p.grad).ToArray();
         if (flat && found.All(g => g is not null))
         {
-            var joined = cat([.. found.Select(g => g!.view(-1))], 0);         // (N,) in the copy's dtype(s)
-            if (gradients is not null) gradients.add_(joined);
-            else gradients = joined.to(ScalarType.Float32).DetachFromDisposeScope();
+            foreach (var bucket in buckets)
+            {
+                var joined = cat([.. found.Skip(bucket.First).Take(bucket.Count).Select(g => g!.view(-1))], 0);
+                if (bucket.Gradients is not null) bucket.Gradients.add_(joined);
+                else bucket.Gradients = joined.to(ScalarType.Float32).DetachFromDisposeScope();
+            }
+            collected = true;
             foreach (var parameter in sources) parameter.grad = null;
             return;
         }
@@ -125,7 +141,7 @@ sealed class TrainedParameters
         if (optimizer is null) throw new InvalidOperationException("These parameters have no optimizer.");
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        if (flat && gradients is null) return 0;                                // no gradient at all: AdamW skips every tensor
+        if (flat && !collected) return 0;                                       // no gradient at all: AdamW skips every tensor
         if (flat && states.Any(s => s.step != states[0].step)) SpillToMasters();
         if (!flat)
         {
@@ -134,20 +150,29 @@ sealed class TrainedParameters
             optimizer.step();
             return norm;
         }
-        var total = linalg.vector_norm(gradients!);
-        if (double.IsFinite(maxNorm)) gradients!.mul_(total.add(1e-6).reciprocal().mul_(maxNorm).clamp_max_(1.0));
+        // PyTorch's total norm is the norm of the per-tensor norms; summing in that order keeps its rounding.
+        var total = linalg.vector_norm(stack([.. buckets.SelectMany(PerTensorNorms)]));
+        if (double.IsFinite(maxNorm))
+        {
+            var coefficient = total.add(1e-6).reciprocal().mul_(maxNorm).clamp_max_(1.0);
+            foreach (var bucket in buckets) bucket.Gradients!.mul_(coefficient);
+        }
         Update();
         ReleaseGradients();
         return total.item<float>();
     }
 
-    void ReleaseGradients()
+    IEnumerable<Tensor> PerTensorNorms(Bucket bucket)
     {
-        gradients?.Dispose();
-        gradients = null;
+        long offset = 0;
+        foreach (var master in masters.Skip(bucket.First).Take(bucket.Count))
+        {
+            yield return linalg.vector_norm(bucket.Gradients!.narrow(0, offset, master.numel()));
+            offset += master.numel();
+        }
     }
 
-    // TorchSharp's AdamW.step, operation for operation, over the flat buffers.
+    // TorchSharp's AdamW.step, operation for operation, over each bucket.
     void Update()
     {
         var options = (AdamW.Options)optimizer!.ParamGroups.Cast<AdamW.ParamGroup>().Single().Options;
@@ -156,38 +181,74 @@ sealed class TrainedParameters
         foreach (var state in states) state.step++;
         long step = states[0].step;
         double correction1 = 1 - Math.Pow(beta1, step), correction2 = 1 - Math.Pow(beta2, step);
-        values.mul_(1 - lr * weightDecay);
-        expAvg!.mul_(beta1).add_(gradients!, alpha: 1 - beta1);
-        expAvgSq!.mul_(beta2).addcmul_(gradients!, gradients!, value: 1 - beta2);
-        var denominator = (expAvgSq.sqrt() / Math.Sqrt(correction2)).add_(eps);
-        values.addcdiv_(expAvg, denominator, value: -lr / correction1);
+        foreach (var bucket in buckets)
+        {
+            using var scope = NewDisposeScope();
+            var (values, gradients, expAvg, expAvgSq) = (bucket.Values, bucket.Gradients!, bucket.ExpAvg!, bucket.ExpAvgSq!);
+            values.mul_(1 - lr * weightDecay);
+            expAvg.mul_(beta1).add_(gradients, alpha: 1 - beta1);
+            expAvgSq.mul_(beta2).addcmul_(gradients, gradients, value: 1 - beta2);
+            var denominator = (expAvgSq.sqrt() / Math.Sqrt(correction2)).add_(eps);
+            values.addcdiv_(expAvg, denominator, value: -lr / correction1);
+        }
     }
 
     // The gradients collected so far become per-tensor gradients of the masters, for the per-tensor path.
     void SpillToMasters()
     {
-        if (gradients is not null)
-        {
-            long offset = 0;
-            foreach (var master in masters)
+        if (collected)
+            foreach (var bucket in buckets)
             {
-                var part = gradients!.narrow(0, offset, master.numel()).view(master.shape);
-                offset += master.numel();
-                var existing = master.grad;
-                if (existing is null) master.grad = part.clone();
-                else existing.add_(part);
+                long offset = 0;
+                foreach (var master in masters.Skip(bucket.First).Take(bucket.Count))
+                {
+                    var part = bucket.Gradients!.narrow(0, offset, master.numel()).view(master.shape);
+                    offset += master.numel();
+                    var existing = master.grad;
+                    if (existing is null) master.grad = part.clone();
+                    else existing.add_(part);
+                }
             }
-        }
-        flat = false;
         ReleaseGradients();
+        flat = false;
     }
 
-    // One buffer of the tensors' dtype holding their values end to end; each tensor becomes a view into it.
-    static Tensor Flatten(Parameter[] parameters, ScalarType dtype, Device device)
+    void ReleaseGradients()
     {
-        var buffer = empty(parameters.Sum(p => p.numel()), dtype, device).DetachFromDisposeScope();
+        foreach (var bucket in buckets)
+        {
+            bucket.Gradients?.Dispose();
+            bucket.Gradients = null;
+        }
+        collected = false;
+    }
+
+    // Runs of consecutive masters with one compute dtype and at most BucketElements values (or one larger parameter).
+    IEnumerable<(int First, int Count, long Elements)> Partition(long bucketElements)
+    {
+        int first = 0;
+        long elements = 0;
+        for (int i = 0; i < masters.Length; i++)
+        {
+            long size = masters[i].numel();
+            bool dtypeChanges = i > first && sources[i].dtype != sources[first].dtype;
+            if (i > first && (dtypeChanges || elements + size > bucketElements))
+            {
+                yield return (first, i - first, elements);
+                (first, elements) = (i, 0);
+            }
+            elements += size;
+        }
+        if (masters.Length > first) yield return (first, masters.Length - first, elements);
+    }
+
+    // One buffer of the given dtype holding parameters [first, first + count) end to end; each becomes a view into it.
+    static Tensor Flatten(Parameter[] parameters, int first, int count, ScalarType dtype)
+    {
+        var members = parameters.Skip(first).Take(count).ToArray();
+        var buffer = empty(members.Sum(p => p.numel()), dtype, members[0].device).DetachFromDisposeScope();
         long offset = 0;
-        foreach (var parameter in parameters)
+        foreach (var parameter in members)
         {
             using var view = buffer.narrow(0, offset, parameter.numel()).view(parameter.shape);
             view.copy_(parameter);
@@ -197,20 +258,20 @@ sealed class TrainedParameters
         return buffer;
     }
 
-    // The same for optimizer state tensors, which are replaced (not rebound) by the views.
-    Tensor Rebind(Tensor[] tensors, Action<Tensor[]> assign)
+    // The same for an optimizer state tensor of every parameter in the bucket: the state is replaced by its view.
+    Tensor Rebind(Bucket bucket, Func<AdamW.State, Tensor> get, Action<AdamW.State, Tensor> set)
     {
-        var buffer = empty(values.shape[0], ScalarType.Float32, values.device).DetachFromDisposeScope();
-        var views = new Tensor[tensors.Length];
+        var buffer = empty(bucket.Elements, ScalarType.Float32, bucket.Values.device).DetachFromDisposeScope();
         long offset = 0;
-        for (int i = 0; i < tensors.Length; i++)
+        foreach (var state in states.Skip(bucket.First).Take(bucket.Count))
         {
-            views[i] = buffer.narrow(0, offset, tensors[i].numel()).view(tensors[i].shape).DetachFromDisposeScope();
-            views[i].copy_(tensors[i]);
-            offset += tensors[i].numel();
-            tensors[i].Dispose();
+            var old = get(state);
+            var view = buffer.narrow(0, offset, old.numel()).view(old.shape).DetachFromDisposeScope();
+            view.copy_(old);
+            offset += old.numel();
+            set(state, view);
+            old.Dispose();
         }
-        assign(views);
         return buffer;
     }
 }

@@ -17,7 +17,9 @@ public sealed class TrainedParametersTests
     {
         var (flatModule, flatOptimizer) = Build();
         var (plainModule, plainOptimizer) = Build();
-        var trained = new TrainedParameters(flatModule, null, flatOptimizer, [.. flatModule.parameters()]);
+        // Buckets of at most 20 values: the 5 x 6 weight alone (larger), the first bias with the 3 x 5 weight, the last bias.
+        var trained = new TrainedParameters(flatModule, null, flatOptimizer, [.. flatModule.parameters()], bucketElements: 20);
+        Assert.AreEqual(3, trained.BucketCount);
 
         for (int step = 0; step < 3; step++)
         {
