@@ -150,8 +150,7 @@ sealed class TrainedParameters
             optimizer.step();
             return norm;
         }
-        // PyTorch's total norm is the norm of the per-tensor norms; summing in that order keeps its rounding.
-        var total = linalg.vector_norm(stack([.. buckets.SelectMany(PerTensorNorms)]));
+        var total = linalg.vector_norm(stack([.. buckets.Select(b => linalg.vector_norm(b.Gradients!))]));
         if (double.IsFinite(maxNorm))
         {
             var coefficient = total.add(1e-6).reciprocal().mul_(maxNorm).clamp_max_(1.0);
@@ -160,16 +159,6 @@ sealed class TrainedParameters
         Update();
         ReleaseGradients();
         return total.item<float>();
-    }
-
-    IEnumerable<Tensor> PerTensorNorms(Bucket bucket)
-    {
-        long offset = 0;
-        foreach (var master in masters.Skip(bucket.First).Take(bucket.Count))
-        {
-            yield return linalg.vector_norm(bucket.Gradients!.narrow(0, offset, master.numel()));
-            offset += master.numel();
-        }
     }
 
     // TorchSharp's AdamW.step, operation for operation, over each bucket.
