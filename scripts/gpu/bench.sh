@@ -29,6 +29,7 @@ if [[ $what == *train* || $what == all ]]; then
   for p in 32 tf32 bf16-mixed; do
     K fit --config config/train/12hz_pretrain.yaml --device cuda --trainer.precision $p --benchmark-steps 20 --benchmark-batch 16 > "$OUT/train_$p.txt" 2>&1
   done
+  K fit --config config/train/12hz_gan.yaml --device cuda --trainer.precision bf16-mixed --benchmark-steps 10 --benchmark-batch 16 > "$OUT/train_gan_bf16-mixed.txt" 2>&1
 fi
 if [[ ($what == *reference* || $what == all) && -d .gpu/ref ]]; then
   (cd .gpu/refbench && python3 bench_ref.py ../ref "$OUT/reference.json") > "$OUT/reference.txt" 2>&1

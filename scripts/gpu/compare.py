@@ -83,6 +83,14 @@ for precision in ("32", "tf32", "bf16-mixed"):
         row(f"pretraining step, batch 16 x 5.76 s [{precision}]", ref.get("train_samples_per_s"), float(m.group(1)), "samples/s", False,
             f"peak {float(m.group(2)):.2f} GiB (nvidia-smi, reserved) vs reference {ref.get('train_peak_mem_gib', 0):.2f} GiB (allocated)")
 
+t = text("train_gan_bf16-mixed.txt")
+m = re.search(r"([\d.]+) samples/s, peak ([\d.]+) GiB", t)
+if m:
+    row("GAN post-training step, batch 16 x 5.76 s [bf16-mixed]", None, float(m.group(1)), "samples/s", False,
+        f"peak {float(m.group(2)):.2f} GiB; the reference was not timed on this step")
+phases = [(p, re.search(r"phases \(ms/step[^)]*\): (.*)", text(f"train_{p}.txt"))) for p in ("32", "tf32", "bf16-mixed")]
+phases = [f"| {p} | {m.group(1).strip()} |" for p, m in phases if m]
+
 # Where a bulk batch's time goes (bench model's breakdown of its largest batch), per precision.
 breakdown = []
 for precision in ("bf16", "bf16-ssl-fp32"):
@@ -115,6 +123,11 @@ FlashAttention). Both use the full-size 12hz architecture with random weights (s
                 "length-bucketed batch (9.5-10.5 s) and a ragged one (5-15 s), from pageable and from pinned memory.\n\n"
                 "| precision | measurement | ms | audio-h/h |\n| --- | --- | --- | --- |\n")
         f.write("\n".join(breakdown) + "\n")
+    if phases:
+        f.write("\n## Where a training step goes\n\n`kanade fit --benchmark-steps` then clocks 5 steps phase by phase, draining "
+                "the GPU at each boundary (ms per step; the sum exceeds the timed step, whose phases overlap).\n\n"
+                "| precision | phases (ms) |\n| --- | --- |\n")
+        f.write("\n".join(phases) + "\n")
     if stages:
         f.write(f"\nTokenize run, time per stage: {stages.group(1).strip()}\n")
     notes = os.path.join(results, "notes.md")
