@@ -9,10 +9,11 @@ namespace Kanade.Ssl;
 
 /// <summary>One convolution of the feature extractor: Conv1d, optional norm, GELU; also carries the valid lengths.</summary>
 /// <remarks>
-/// Activations are (B, T, C), where torchaudio keeps (B, C, T). On CUDA each convolution is a few matrix products over
-/// strided views of its input (nothing transposed or copied), the first layer's GroupNorm reduces over time, a LayerNorm
-/// over the last axis, and the extractor's output needs no final transpose; on the CPU the convolutions and the
-/// unpadded GroupNorm are PyTorch's own on (B, C, T) views, as the reference computes them.
+/// Activations are (B, T, C), where torchaudio keeps (B, C, T). In bf16 or fp16 on CUDA each convolution is a few matrix
+/// products over strided views of its input (nothing transposed or copied), the first layer's GroupNorm reduces over
+/// time, a LayerNorm over the last axis, and the extractor's output needs no final transpose. In float32, and on the
+/// CPU, the convolutions and the unpadded GroupNorm are PyTorch's own on (B, C, T) views, as the reference computes
+/// them: cuDNN's float32 convolutions use TF32 (PyTorch's default), which the products would not, at half the speed.
 /// </remarks>
 sealed class ConvLayerBlock : nn.Module<Tensor, Tensor?, (Tensor Output, Tensor? Lengths)>
 {
@@ -60,9 +61,9 @@ sealed class ConvLayerBlock : nn.Module<Tensor, Tensor?, (Tensor Output, Tensor?
     {
         using var scope = NewDisposeScope();
         Tensor? frames = lengths?.sub(spec.Kernel).div(spec.Stride, RoundingMode.floor).add(1).clamp_min(0);
-        bool onCuda = x.device_type == DeviceType.CUDA;
+        bool stridedProducts = x.device_type == DeviceType.CUDA && x.dtype is ScalarType.BFloat16 or ScalarType.Float16;
         Tensor y;
-        if (onCuda)
+        if (stridedProducts)
         {
             // Zeroing the waveform windows of padded frames zeroes those frames (no bias), which the norm can rely on.
             bool zeroPadding = frames is not null && x.shape[2] == 1 && conv.bias is null && layer_norm is GroupNorm;
@@ -84,7 +85,7 @@ sealed class ConvLayerBlock : nn.Module<Tensor, Tensor?, (Tensor Output, Tensor?
     }
 
     /// <summary>
-    /// Conv1d (no padding or dilation) as matrix products, (B, T, C_in) -> (B, T', C_out), for CUDA. Output frame t reads
+    /// Conv1d (no padding or dilation) as matrix products, (B, T, C_in) -> (B, T', C_out), for CUDA in half precision. Output frame t reads
     /// input frames tS..tS+K-1, which lie end to end in memory; split into runs of up to S taps, run r of every output
     /// frame is one row of a strided view (row stride S C_in), multiplied by that run's kernel slice; the products add
     /// up. With one input channel the K-sample windows are gathered outright. For 64 x 10 s of WavLM Base+ in bf16 on an
