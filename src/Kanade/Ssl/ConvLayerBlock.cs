@@ -9,11 +9,15 @@ namespace Kanade.Ssl;
 
 /// <summary>One convolution of the feature extractor: Conv1d, optional norm, GELU; also carries the valid lengths.</summary>
 /// <remarks>
-/// Activations are (B, T, C), where torchaudio keeps (B, C, T). In bf16 or fp16 on CUDA each convolution is a few matrix
-/// products over strided views of its input (nothing transposed or copied), the first layer's GroupNorm reduces over
-/// time, a LayerNorm over the last axis, and the extractor's output needs no final transpose. In float32, and on the
-/// CPU, the convolutions and the unpadded GroupNorm are PyTorch's own on (B, C, T) views, as the reference computes
-/// them: cuDNN's float32 convolutions use TF32 (PyTorch's default), which the products would not, at half the speed.
+/// Activations are (B, T, C), where torchaudio keeps (B, C, T). On CUDA in bf16 or fp16, or in float32 with TF32 matrix
+/// products allowed, each convolution is a few matrix products over strided views of its input (nothing transposed or
+/// copied), the first layer's GroupNorm reduces over time, a LayerNorm over the last axis, and the extractor's output
+/// needs no final transpose. Otherwise (the CPU, strict float32 on CUDA) the convolutions and the unpadded GroupNorm
+/// are PyTorch's own on (B, C, T) views, as the reference computes them: cuDNN's float32 convolutions use TF32 by
+/// PyTorch's default, and strict float32 products take twice as long. Measured for 64 x 10 s on an H100, the products
+/// against cuDNN on (B, C, T) views: bf16 WavLM (bf16 precision) 27.0 ms for the front end of equal and of
+/// length-bucketed batches (cuDNN on (B, C, T), the previous code: 27.0 and 36.2 ms); float32 WavLM with TF32 (the
+/// default bf16-ssl-fp32) 47.0 and 47.7 ms against 54.5 and 65.5 ms; strict float32 104 ms against 63 and 74 ms.
 /// </remarks>
 sealed class ConvLayerBlock : nn.Module<Tensor, Tensor?, (Tensor Output, Tensor? Lengths)>
 {
@@ -61,7 +65,8 @@ sealed class ConvLayerBlock : nn.Module<Tensor, Tensor?, (Tensor Output, Tensor?
     {
         using var scope = NewDisposeScope();
         Tensor? frames = lengths?.sub(spec.Kernel).div(spec.Stride, RoundingMode.floor).add(1).clamp_min(0);
-        bool stridedProducts = x.device_type == DeviceType.CUDA && x.dtype is ScalarType.BFloat16 or ScalarType.Float16;
+        bool stridedProducts = x.device_type == DeviceType.CUDA
+            && (x.dtype is ScalarType.BFloat16 or ScalarType.Float16 || (x.dtype == ScalarType.Float32 && backends.cuda.matmul.allow_tf32));
         Tensor y;
         if (stridedProducts)
         {
@@ -85,12 +90,10 @@ sealed class ConvLayerBlock : nn.Module<Tensor, Tensor?, (Tensor Output, Tensor?
     }
 
     /// <summary>
-    /// Conv1d (no padding or dilation) as matrix products, (B, T, C_in) -> (B, T', C_out), for CUDA in half precision. Output frame t reads
-    /// input frames tS..tS+K-1, which lie end to end in memory; split into runs of up to S taps, run r of every output
-    /// frame is one row of a strided view (row stride S C_in), multiplied by that run's kernel slice; the products add
-    /// up. With one input channel the K-sample windows are gathered outright. For 64 x 10 s of WavLM Base+ in bf16 on an
-    /// H100 this and the GroupNorm over time took the front end from 36.2 ms (cuDNN on (B, C, T)) to 27.0 ms for
-    /// length-bucketed batches, the same 27 ms as for equal lengths.
+    /// Conv1d (no padding or dilation) as matrix products, (B, T, C_in) -> (B, T', C_out). Output frame t reads input
+    /// frames tS..tS+K-1, which lie end to end in memory; split into runs of up to S taps, run r of every output frame is
+    /// one row of a strided view (row stride S C_in), multiplied by that run's kernel slice; the products add up. With
+    /// one input channel the K-sample windows are gathered outright.
     /// </summary>
     /// <param name="x">(B, T, C_in) input.</param>
     /// <param name="weight">(C_out, C_in, K) kernel.</param>
