@@ -204,8 +204,8 @@ public sealed partial class KanadeTrainingPipeline
             {
                 var (fakeOutputs, fakeIntermediates) = discriminator.call(ToCompute(forward.MelRecon!));
                 var adversarial = AdversarialLoss.Generator(Float(fakeOutputs)!, adversarialLoss);
-                var matching = AdversarialLoss.FeatureMatching(realIntermediates, fakeIntermediates);
-                total = total + settings.AdvWeight * adversarial + settings.FeatureMatchingWeight * Float(matching)!;
+                var matching = Float(AdversarialLoss.FeatureMatching(realIntermediates, fakeIntermediates))!; // bf16 maps: float32 like every loss
+                total = total + settings.AdvWeight * adversarial + settings.FeatureMatchingWeight * matching;
                 parts["adv_loss"] = adversarial;
                 parts["feature_matching_loss"] = matching;
             }

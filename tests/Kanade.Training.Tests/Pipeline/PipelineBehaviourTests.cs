@@ -167,4 +167,26 @@ public sealed class PipelineBehaviourTests
             .Average(kv => (kv.Value - weights[kv.Key]).abs().max().item<float>());
         Assert.IsLessThanOrEqualTo(4e-5, moved, "bf16 weights follow the float32 step");
     }
+
+    [TestMethod]
+    public void Bf16MixedGanStepTracksFloat32LossesForBothNetworks()
+    {
+        // The GAN step's discriminator and feature-matching losses come from the bfloat16 copies; they are read as float32.
+        using var scope = NewDisposeScope();
+        using var reference = TrainStepFixtures.Pipeline("tiny12", "train_gan.yaml");
+        using var mixed = KanadeTrainingPipeline.FromConfig(Config("train_gan.yaml"), new TrainingPipelineOptions { Precision = PrecisionMode.Bf16Mixed });
+        mixed.LoadWeights(Fixtures.Path("tiny12", "model_full.safetensors"));
+        mixed.LoadDiscriminatorWeights(Fixtures.Path("tiny12", "discriminator.safetensors"));
+        var batch = TrainStepFixtures.Batch("tiny12");
+
+        var expected = reference.Step(batch);
+        var actual = mixed.Step(batch);
+
+        Assert.IsTrue(actual.DiscriminatorTrained, "the discriminator trains from step 0 in train_gan.yaml");
+        Assert.IsTrue(mixed.Discriminator!.parameters().All(p => p.dtype == ScalarType.Float32), "discriminator masters stay float32");
+        foreach (string name in new[] { "adv_loss", "feature_matching_loss", "loss" })
+            Assert.AreEqual(expected.Losses[name], actual.Losses[name], 0.05 * Math.Abs(expected.Losses[name]) + 1e-3, name);
+        Assert.AreEqual(expected.DiscriminatorLosses["loss"], actual.DiscriminatorLosses["loss"], 0.05 * Math.Abs(expected.DiscriminatorLosses["loss"]) + 1e-3, "discriminator loss");
+        Assert.AreEqual(expected.DiscriminatorGradNorm!.Value, actual.DiscriminatorGradNorm!.Value, 0.1 * expected.DiscriminatorGradNorm.Value, "discriminator grad norm");
+    }
 }
