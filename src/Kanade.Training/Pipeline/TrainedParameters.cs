@@ -38,7 +38,7 @@ sealed class TrainedParameters
     readonly AdamW.State[] states = [];
     readonly Bucket[] buckets;
     bool flat;                           // every gradient of this step so far is in the buckets' Gradients
-    bool collected;
+    bool collected;                      // the buckets' Gradients hold at least one backward pass
 
     /// <param name="master">The float32 module the optimizer trains.</param>
     /// <param name="compute">Its lower-precision copy that runs forward and backward, or null when the master does.</param>
