@@ -67,26 +67,25 @@ sealed class ConvLayerBlock : nn.Module<Tensor, Tensor?, (Tensor Output, Tensor?
         Tensor? frames = lengths?.sub(spec.Kernel).div(spec.Stride, RoundingMode.floor).add(1).clamp_min(0);
         bool stridedProducts = x.device_type == DeviceType.CUDA
             && (x.dtype is ScalarType.BFloat16 or ScalarType.Float16 || (x.dtype == ScalarType.Float32 && backends.cuda.matmul.allow_tf32));
-        Tensor y;
         if (stridedProducts)
         {
             // Zeroing the waveform windows of padded frames zeroes those frames (no bias), which the norm can rely on.
             bool zeroPadding = frames is not null && x.shape[2] == 1 && conv.bias is null && layer_norm is GroupNorm;
-            y = StridedConvolution(x, conv.weight!, conv.bias, spec.Stride, zeroPadding ? frames : null);
-            if (layer_norm is GroupNorm groupNorm)
-                y = MaskedNormalization.TimeGroupNorm(y, frames, groupNorm.weight, groupNorm.bias, NormEps, paddingIsZero: zeroPadding);
+            var y = StridedConvolution(x, conv.weight!, conv.bias, spec.Stride, zeroPadding ? frames : null);
+            y = layer_norm is GroupNorm groupNorm
+                ? MaskedNormalization.TimeGroupNorm(y, frames, groupNorm.weight, groupNorm.bias, NormEps, paddingIsZero: zeroPadding)
+                : layer_norm?.call(y) ?? y;
+            return (F.gelu(y).MoveToOuterDisposeScope(), frames?.MoveToOuterDisposeScope());
         }
-        else
-        {
-            y = conv.call(x.transpose(1, 2));                                           // (B, T, C) -> (B, C, T)
-            if (layer_norm is GroupNorm groupNorm)
-                y = frames is null ? groupNorm.call(y)
-                    : MaskedNormalization.TimeGroupNorm(y.transpose(1, 2), frames, groupNorm.weight, groupNorm.bias, NormEps).transpose(1, 2);
-            y = y.transpose(1, 2);                                                       // (B, C, T) -> (B, T, C)
-        }
-        if (layer_norm is not null and not GroupNorm) y = layer_norm.call(y);
-        y = F.gelu(y);
-        return (y.MoveToOuterDisposeScope(), frames?.MoveToOuterDisposeScope());
+        // Every step in contiguous (B, C, T), as torchaudio runs it, so that oneDNN picks the reference's kernels.
+        var z = conv.call(x.transpose(1, 2));                                           // (B, T, C) view -> (B, C, T)
+        if (layer_norm is GroupNorm norm)
+            z = frames is null ? norm.call(z)
+                : MaskedNormalization.TimeGroupNorm(z.transpose(1, 2), frames, norm.weight, norm.bias, NormEps).transpose(1, 2).contiguous();
+        else if (layer_norm is not null)
+            z = layer_norm.call(z.transpose(1, 2)).transpose(1, 2).contiguous();
+        z = F.gelu(z).transpose(1, 2);                                                  // (B, C, T) -> (B, T, C) view
+        return (z.MoveToOuterDisposeScope(), frames?.MoveToOuterDisposeScope());
     }
 
     /// <summary>
