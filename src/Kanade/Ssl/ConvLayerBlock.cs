@@ -1,6 +1,6 @@
 // Port of torchaudio models/wav2vec2/components.py ConvLayerBlock (BSD-2-Clause), in (B, T, C) layout.
-using TorchSharp;
 using Kanade.Modules;
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
@@ -12,12 +12,12 @@ namespace Kanade.Ssl;
 /// Activations are (B, T, C), where torchaudio keeps (B, C, T). On CUDA in bf16 or fp16, or in float32 with TF32 matrix
 /// products allowed, each convolution is a few matrix products over strided views of its input (nothing transposed or
 /// copied), the first layer's GroupNorm reduces over time, a LayerNorm over the last axis, and the extractor's output
-/// needs no final transpose. Otherwise (the CPU, strict float32 on CUDA) the convolutions and the unpadded GroupNorm
-/// are PyTorch's own on (B, C, T) views, as the reference computes them: cuDNN's float32 convolutions use TF32 by
-/// PyTorch's default, and strict float32 products take twice as long. Measured for 64 x 10 s on an H100, the products
-/// against cuDNN on (B, C, T) views: bf16 WavLM (bf16 precision) 27.0 ms for the front end of equal and of
-/// length-bucketed batches (cuDNN on (B, C, T), the previous code: 27.0 and 36.2 ms); float32 WavLM with TF32 (the
-/// default bf16-ssl-fp32) 47.0 and 47.7 ms against 54.5 and 65.5 ms; strict float32 104 ms against 63 and 74 ms.
+/// needs no final transpose. Otherwise (the CPU, strict float32 on CUDA) every step runs on contiguous (B, C, T) with
+/// PyTorch's own convolution and GroupNorm, as the reference computes them: cuDNN's float32 convolutions use TF32 by
+/// PyTorch's default, and strict float32 products take twice as long. Front end (with one WavLM layer) for 64 x 10 s on
+/// an H100, equal and length-bucketed lengths: bf16 27.0 and 27.0 ms (cuDNN on contiguous (B, C, T), the previous
+/// code, on another day: 27.0 and 36.2 ms); float32 with TF32 (the default bf16-ssl-fp32) 47.0 and 47.7 ms against
+/// cuDNN on transposed views 54.5 and 65.5 ms in the same call; strict float32 104 ms against 63 and 74 ms.
 /// </remarks>
 sealed class ConvLayerBlock : nn.Module<Tensor, Tensor?, (Tensor Output, Tensor? Lengths)>
 {
