@@ -1,3 +1,4 @@
+// Batched matrix products that TorchSharp 0.107 gets wrong, called the right way.
 using static TorchSharp.torch;
 
 namespace Kanade.Modules;
