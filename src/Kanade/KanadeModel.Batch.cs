@@ -146,11 +146,7 @@ public sealed partial class KanadeModel
             : OnDevice(staging);
     }
 
-    /// <summary>
-    /// Host values (lengths) as an int64 tensor on the model's device without waiting: a copy from pageable memory to
-    /// CUDA synchronises the stream, i.e. waits for every queued kernel (another worker's batch included) and leaves the
-    /// device idle until this thread queues more, so the values cross from pinned memory asynchronously.
-    /// </summary>
+    /// <summary>Host values (lengths) as an int64 tensor on the model's device, through pinned memory on CUDA (see <see cref="PaddedBatch"/>).</summary>
     Tensor HostValuesOnDevice(long[] values) => Device.type == DeviceType.CUDA
         ? tensor(values).pin_memory().cuda(Device, non_blocking: true)
         : tensor(values, device: Device);

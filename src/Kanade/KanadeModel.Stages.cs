@@ -50,7 +50,7 @@ public sealed partial class KanadeModel
     {
         if (frames is null)
             return (x - x.mean([1], keepdim: true)) / (x.std(1, unbiased: true, keepdim: true) + eps);
-        var valid = ValidMask(frames, x.shape[1]).unsqueeze(-1).to(x.dtype); // (B, T, 1)
+        var valid = Ssl.MaskedNormalization.ValidFrames(x, frames); // (B, T, 1)
         var count = valid.sum(1, keepdim: true);
         var mean = (x * valid).sum(1, keepdim: true) / count;
         var variance = ((x - mean).pow(2) * valid).sum(1, keepdim: true) / (count - 1);

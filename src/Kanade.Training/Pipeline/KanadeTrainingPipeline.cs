@@ -92,23 +92,21 @@ public sealed partial class KanadeTrainingPipeline : IDisposable
             if (UseDiscriminator && config.Trainer.AccumulateGradBatches > 1)
                 discriminatorSnapshot = CopyOf(computeDiscriminator!, () => new SpectrogramDiscriminator(Discriminator!.Options), ComputeType);
 
-            Parameter[] generatorParameters = [.. Model.parameters().Where(p => p.requires_grad)];
             var betas = settings.Betas;
-            GeneratorOptimizer = optim.AdamW(generatorParameters, settings.Lr, betas[0], betas[1], weight_decay: settings.WeightDecay);
+            GeneratorOptimizer = optim.AdamW(Model.parameters().Where(p => p.requires_grad), settings.Lr, betas[0], betas[1], weight_decay: settings.WeightDecay);
             GeneratorScheduler = new OneCycleLR(GeneratorOptimizer, Schedule(settings.Lr));
-            generatorTrained = new TrainedParameters(Model, ShadowOf(Model, computeModel), (AdamW)GeneratorOptimizer, generatorParameters);
+            generatorTrained = new TrainedParameters(Model, ShadowOf(Model, computeModel), (AdamW)GeneratorOptimizer);
             if (UseDiscriminator)
             {
-                Parameter[] discriminatorParameters = [.. Discriminator!.parameters()];
                 double lr = settings.DiscriminatorLr ?? settings.Lr;
-                DiscriminatorOptimizer = optim.AdamW(discriminatorParameters, lr, betas[0], betas[1], weight_decay: settings.WeightDecay);
+                DiscriminatorOptimizer = optim.AdamW(Discriminator!.parameters(), lr, betas[0], betas[1], weight_decay: settings.WeightDecay);
                 DiscriminatorScheduler = new OneCycleLR(DiscriminatorOptimizer, Schedule(lr));
-                discriminatorTrained = new TrainedParameters(Discriminator, ShadowOf(Discriminator, computeDiscriminator), (AdamW)DiscriminatorOptimizer, discriminatorParameters);
+                discriminatorTrained = new TrainedParameters(Discriminator, ShadowOf(Discriminator, computeDiscriminator), (AdamW)DiscriminatorOptimizer);
             }
             else if (Discriminator is not null && ShadowOf(Discriminator, computeDiscriminator) is { } shadow)
             {
                 // Not trained, but its bfloat16 copy follows the master (loads, evaluation).
-                discriminatorTrained = new TrainedParameters(Discriminator, shadow, null, [.. Discriminator.parameters().Where(p => p.requires_grad)]);
+                discriminatorTrained = new TrainedParameters(Discriminator, shadow, null);
             }
         }
         catch

@@ -42,12 +42,12 @@ sealed class TrainedParameters
 
     /// <param name="master">The float32 module the optimizer trains.</param>
     /// <param name="compute">Its lower-precision copy that runs forward and backward, or null when the master does.</param>
-    /// <param name="optimizer">The AdamW over the master's trained parameters (one group), or null to only keep the copy in step.</param>
-    /// <param name="trained">The trained parameters in the optimizer's order.</param>
+    /// <param name="optimizer">The AdamW over the master's trained parameters (one group), or null to only keep the copy
+    /// of the master's parameters that require grad in step.</param>
     /// <param name="bucketElements">Most values per bucket.</param>
-    public TrainedParameters(nn.Module master, nn.Module? compute, AdamW? optimizer, IReadOnlyList<Parameter> trained,
-        long bucketElements = BucketElements)
+    public TrainedParameters(nn.Module master, nn.Module? compute, AdamW? optimizer, long bucketElements = BucketElements)
     {
+        var trained = optimizer?.parameters() ?? master.parameters().Where(p => p.requires_grad);
         this.optimizer = optimizer;
         shadowed = compute is not null;
         var names = master.named_parameters().ToDictionary(p => p.parameter.Handle, p => p.name);

@@ -18,7 +18,7 @@ public sealed class TrainedParametersTests
         var (flatModule, flatOptimizer) = Build();
         var (plainModule, plainOptimizer) = Build();
         // Buckets of at most 20 values: the 5 x 6 weight alone (larger), the first bias with the 3 x 5 weight, the last bias.
-        var trained = new TrainedParameters(flatModule, null, flatOptimizer, [.. flatModule.parameters()], bucketElements: 20);
+        var trained = new TrainedParameters(flatModule, null, flatOptimizer, bucketElements: 20);
         Assert.AreEqual(3, trained.BucketCount);
 
         for (int step = 0; step < 3; step++)
@@ -52,7 +52,7 @@ public sealed class TrainedParametersTests
     {
         var (flatModule, flatOptimizer) = Build();
         var (plainModule, plainOptimizer) = Build();
-        var trained = new TrainedParameters(flatModule, null, flatOptimizer, [.. flatModule.parameters()]);
+        var trained = new TrainedParameters(flatModule, null, flatOptimizer);
 
         // Step 0 uses only the first layer, so the second gets no gradient; step 1 uses both again, with unequal step counts.
         for (int step = 0; step < 2; step++)
@@ -79,7 +79,7 @@ public sealed class TrainedParametersTests
     {
         var (module, optimizer) = Build();
         var before = module.parameters().Select(p => p.detach().clone()).ToArray();
-        var trained = new TrainedParameters(module, null, optimizer, [.. module.parameters()]);
+        var trained = new TrainedParameters(module, null, optimizer);
 
         Assert.AreEqual(before.Sum(p => p.numel()), trained.Count);
         long offset = 0;
