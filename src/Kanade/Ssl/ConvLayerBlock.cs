@@ -10,9 +10,10 @@ namespace Kanade.Ssl;
 /// <summary>One convolution of the feature extractor: Conv1d, optional norm, GELU; also carries the valid lengths.</summary>
 /// <remarks>
 /// Activations are (B, T, C), where torchaudio keeps (B, C, T). On CUDA in bf16 or fp16, or in float32 with TF32 matrix
-/// products allowed, each convolution is a few matrix products over strided views of its input (nothing transposed or
-/// copied), the first layer's GroupNorm reduces over time, a LayerNorm over the last axis, and the extractor's output
-/// needs no final transpose. Otherwise (the CPU, strict float32 on CUDA) every step runs on contiguous (B, C, T) with
+/// products allowed (<see cref="ReducedPrecision"/>), each convolution is a few matrix products over strided views of
+/// its input (nothing transposed or copied), the first layer's convolution and GroupNorm are one product
+/// (<see cref="NormalizedWaveformConvolution"/>), a LayerNorm runs over the last axis, and the extractor's output needs
+/// no final transpose. Otherwise (the CPU, strict float32 on CUDA) every step runs on contiguous (B, C, T) with
 /// PyTorch's own convolution and GroupNorm, as the reference computes them: cuDNN's float32 convolutions use TF32 by
 /// PyTorch's default, and strict float32 products take twice as long. Front end (with one WavLM layer) for 64 x 10 s on
 /// an H100, equal and length-bucketed lengths: bf16 27.0 and 27.0 ms (cuDNN on contiguous (B, C, T), the previous
@@ -65,16 +66,18 @@ sealed class ConvLayerBlock : nn.Module<Tensor, Tensor?, (Tensor Output, Tensor?
     {
         using var scope = NewDisposeScope();
         Tensor? frames = lengths?.sub(spec.Kernel).div(spec.Stride, RoundingMode.floor).add(1).clamp_min(0);
-        bool stridedProducts = x.device_type == DeviceType.CUDA
-            && (x.dtype is ScalarType.BFloat16 or ScalarType.Float16 || (x.dtype == ScalarType.Float32 && backends.cuda.matmul.allow_tf32));
-        if (stridedProducts)
+        if (ReducedPrecision.Applies(x))
         {
-            // Zeroing the waveform windows of padded frames zeroes those frames (no bias), which the norm can rely on.
-            bool zeroPadding = frames is not null && x.shape[2] == 1 && conv.bias is null && layer_norm is GroupNorm;
-            var y = StridedConvolution(x, conv.weight!, conv.bias, spec.Stride, zeroPadding ? frames : null);
-            y = layer_norm is GroupNorm groupNorm
-                ? MaskedNormalization.TimeGroupNorm(y, frames, groupNorm.weight, groupNorm.bias, NormEps, paddingIsZero: zeroPadding)
-                : layer_norm?.call(y) ?? y;
+            Tensor y;
+            if (layer_norm is GroupNorm groupNorm && x.shape[2] == 1 && conv.bias is null)
+                y = NormalizedWaveformConvolution.Apply(x, conv.weight!, spec.Stride, frames, groupNorm.weight, groupNorm.bias, NormEps);
+            else
+            {
+                y = StridedConvolution(x, conv.weight!, conv.bias, spec.Stride);
+                y = layer_norm is GroupNorm norm1
+                    ? MaskedNormalization.TimeGroupNorm(y, frames, norm1.weight, norm1.bias, NormEps)
+                    : layer_norm?.call(y) ?? y;
+            }
             return (F.gelu(y).MoveToOuterDisposeScope(), frames?.MoveToOuterDisposeScope());
         }
         // Every step in contiguous (B, C, T), as torchaudio runs it, so that oneDNN picks the reference's kernels.
@@ -98,16 +101,13 @@ sealed class ConvLayerBlock : nn.Module<Tensor, Tensor?, (Tensor Output, Tensor?
     /// <param name="weight">(C_out, C_in, K) kernel.</param>
     /// <param name="bias">(C_out,) or null.</param>
     /// <param name="stride">S.</param>
-    /// <param name="zeroFrames">With one input channel: valid output frames per item (B,); the windows of later frames are zeroed.</param>
-    internal static Tensor StridedConvolution(Tensor x, Tensor weight, Tensor? bias, int stride, Tensor? zeroFrames = null)
+    internal static Tensor StridedConvolution(Tensor x, Tensor weight, Tensor? bias, int stride)
     {
         long batch = x.shape[0], time = x.shape[1], inChannels = x.shape[2], outChannels = weight.shape[0];
         int kernel = (int)weight.shape[2];
         if (inChannels == 1)
         {
             var windows = x.reshape(batch, time).unfold(1, kernel, stride);              // (B, T) -> (B, T', K)
-            if (zeroFrames is not null)
-                windows = windows.masked_fill(MaskedNormalization.ValidFrames(windows, zeroFrames).eq(0), 0.0);
             var taps = weight.view(outChannels, kernel).t();                              // (C_out, 1, K) -> (K, C_out)
             return bias is null ? windows.matmul(taps) : windows.matmul(taps).add_(bias);
         }

@@ -28,19 +28,19 @@ static class MaskedNormalization
     /// <param name="weight">Per-channel scale (C,), or null.</param>
     /// <param name="bias">Per-channel shift (C,), or null.</param>
     /// <param name="eps">Added to the variance.</param>
-    /// <param name="paddingIsZero">The caller guarantees that every padded frame is exactly 0 (skips one pass).</param>
     /// <remarks>
-    /// This runs on the first extractor layer's output, the largest activation of the model (B x 3,200 frames a second
-    /// x 512), so it is memory-bound: six full-size reads and writes (a float32 sum, the centring, a norm, the affine
+    /// On the CPU this runs on the first extractor layer's output of padded batches (CUDA folds that norm into the
+    /// convolution: <see cref="NormalizedWaveformConvolution"/>), the largest activation of the model (B x 3,200 frames
+    /// a second x 512), so it is memory-bound: six full-size reads and writes (a float32 sum, the centring, a norm, the affine
     /// apply), against ten for masking, centring and squaring separately and three for GroupNorm's own kernel, which
     /// cannot leave padding out. Sums accumulate in float32. In bf16 the centring uses the mean rounded to bf16, and the
     /// variance and shift are corrected in float32 for that rounding; the spread's norm comes back in bf16 (2^-9 relative).
     /// </remarks>
-    public static Tensor TimeGroupNorm(Tensor x, Tensor? lengths, Tensor? weight, Tensor? bias, double eps, bool paddingIsZero = false)
+    public static Tensor TimeGroupNorm(Tensor x, Tensor? lengths, Tensor? weight, Tensor? bias, double eps)
     {
         using var scope = NewDisposeScope();
         var valid = lengths is null ? null : ValidFrames(x, lengths);                         // (B, T, 1), x's dtype
-        if (valid is not null && !paddingIsZero) x = x.masked_fill(valid.eq(0), 0.0);
+        if (valid is not null) x = x.masked_fill(valid.eq(0), 0.0);
         var count = lengths is null
             ? full(1, 1, 1, (double)x.shape[1], ScalarType.Float32, x.device)
             : lengths.clamp_min(1).to(ScalarType.Float32).view(-1, 1, 1);                       // (B, 1, 1)

@@ -57,6 +57,11 @@ sealed class WeightNormConv1d : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
+        if (ReducedPrecision.Applies(x) && !is_grad_enabled())
+        {
+            // 64 x 10 s in bf16 on an H100: cuDNN 26.7 ms in bf16, 3.5 ms in float32 with TF32 (below).
+            return FftConvolution.Conv1d(x, Weight(), bias, padding, groups).MoveToOuterDisposeScope();
+        }
         if (x.dtype is ScalarType.BFloat16 or ScalarType.Float16)
         {
             // cuDNN's half-precision kernels for this wide grouped convolution (kernel 128, 16 groups) are about 8x
