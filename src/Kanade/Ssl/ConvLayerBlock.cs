@@ -15,10 +15,11 @@ namespace Kanade.Ssl;
 /// (<see cref="NormalizedWaveformConvolution"/>), a LayerNorm runs over the last axis, and the extractor's output needs
 /// no final transpose. Otherwise (the CPU, strict float32 on CUDA) every step runs on contiguous (B, C, T) with
 /// PyTorch's own convolution and GroupNorm, as the reference computes them: cuDNN's float32 convolutions use TF32 by
-/// PyTorch's default, and strict float32 products take twice as long. Front end (with one WavLM layer) for 64 x 10 s on
-/// an H100, equal and length-bucketed lengths: bf16 27.0 and 27.0 ms (cuDNN on contiguous (B, C, T), the previous
-/// code, on another day: 27.0 and 36.2 ms); float32 with TF32 (the default bf16-ssl-fp32) 47.0 and 47.7 ms against
-/// cuDNN on transposed views 54.5 and 65.5 ms in the same call; strict float32 104 ms against 63 and 74 ms.
+/// PyTorch's default, and strict float32 products take twice as long. Front end (with one WavLM layer) for 64 x 10 s:
+/// on an H200 in bf16, equal and length-bucketed lengths, 18.5 and 19.1 ms with the first norm folded into its
+/// convolution and the positional convolution through the FFT, against 24.7 and 29.2 ms without, in one call; on an
+/// H100, float32 with TF32 (the default bf16-ssl-fp32) 47.0 and 47.7 ms against cuDNN on transposed views 54.5 and
+/// 65.5 ms in one call, strict float32 104 ms against cuDNN's 63 and 74 ms.
 /// </remarks>
 sealed class ConvLayerBlock : nn.Module<Tensor, Tensor?, (Tensor Output, Tensor? Lengths)>
 {
