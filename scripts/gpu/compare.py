@@ -2,8 +2,8 @@
 same machine, same session).
 
 Usage: python3 scripts/gpu/compare.py RESULTS_DIR [docs/performance.md]
-RESULTS_DIR is bench.sh's bench-results.tgz unpacked; it holds model_{fp32,bf16-ssl-fp32,bf16}.json, reference.json, tokenize.txt (+ tokenize_gpu_util.csv),
-train_{32,tf32,bf16-mixed}.txt and gpu.txt, as bench.sh writes them.
+RESULTS_DIR is bench.sh's bench-results.tgz unpacked: model_{fp32,bf16-ssl-fp32,bf16}.json, reference.json,
+tokenize.txt (+ tokenize_gpu_util.csv), train_{32,tf32,bf16-mixed}.txt and gpu.txt, as bench.sh writes them.
 """
 import datetime
 import json

@@ -75,9 +75,10 @@ sealed class ConvLayerBlock : nn.Module<Tensor, Tensor?, (Tensor Output, Tensor?
             else
             {
                 y = StridedConvolution(x, conv.weight!, conv.bias, spec.Stride);
-                y = layer_norm is GroupNorm norm1
-                    ? MaskedNormalization.TimeGroupNorm(y, frames, norm1.weight, norm1.bias, NormEps)
-                    : layer_norm?.call(y) ?? y;
+                if (layer_norm is GroupNorm timeNorm)
+                    y = MaskedNormalization.TimeGroupNorm(y, frames, timeNorm.weight, timeNorm.bias, NormEps);
+                else if (layer_norm is not null)
+                    y = layer_norm.call(y);
             }
             return (F.gelu(y).MoveToOuterDisposeScope(), frames?.MoveToOuterDisposeScope());
         }

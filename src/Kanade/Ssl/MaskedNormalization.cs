@@ -30,9 +30,9 @@ static class MaskedNormalization
     /// <param name="eps">Added to the variance.</param>
     /// <remarks>
     /// On the CPU this runs on the first extractor layer's output of padded batches (CUDA folds that norm into the
-    /// convolution: <see cref="NormalizedWaveformConvolution"/>), the largest activation of the model (B x 3,200 frames
-    /// a second x 512), so it is memory-bound: six full-size reads and writes (a float32 sum, the centring, a norm, the affine
-    /// apply), against ten for masking, centring and squaring separately and three for GroupNorm's own kernel, which
+    /// convolution: <see cref="NormalizedWaveformConvolution"/>), the largest activation of the model (B x 3,200
+    /// frames a second x 512), so it is memory-bound: six full-size reads and writes (a float32 sum, the centring, a
+    /// norm, the affine apply), against ten for masking, centring and squaring separately and three for GroupNorm's own kernel, which
     /// cannot leave padding out. Sums accumulate in float32. In bf16 the centring uses the mean rounded to bf16, and the
     /// variance and shift are corrected in float32 for that rounding; the spread's norm comes back in bf16 (2^-9 relative).
     /// </remarks>
