@@ -1,5 +1,6 @@
 // Port of kanade-tokenizer model.py _calculate_waveform_padding / _calculate_original_audio_length /
 // _calculate_target_mel_length (MIT).
+using System.Numerics;
 using Kanade.Audio;
 using Kanade.Ssl;
 
@@ -39,6 +40,35 @@ public static class KanadeLengths
     {
         long padded = audioLength + 2L * WaveformPadding(audioLength, sampleRate, sslSampleRate, convLayers);
         return SslFrameArithmetic.OutputFrames(convLayers, Resampler.OutputLength(padded, sampleRate, sslSampleRate));
+    }
+
+    /// <summary>
+    /// The length a padded batch of varied lengths is given: its longest item's <paramref name="length"/> (frames or
+    /// tokens) rounded up to a multiple of max(8, 2^(floor(log2 length) - 5)), so at most 1/32 longer. A corpus of
+    /// varied lengths then meets a few dozen batch shapes (32 per doubling of length) instead of one per length, and
+    /// each new shape costs the GPU libraries a new plan: cuDNN builds an attention graph per shape (hundreds of
+    /// milliseconds, far more than the batch's compute), cuBLAS and cuFFT pick kernels per size.
+    /// </summary>
+    public static long BatchLength(long length)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(length);
+        long step = Math.Max(8, (long)BitOperations.RoundUpToPowerOf2((ulong)length + 1) >> 6);
+        return (length + step - 1) / step * step;
+    }
+
+    /// <summary>
+    /// The fewest samples (at <paramref name="sampleRate"/>, no reference padding added) from which the SSL model
+    /// yields at least <paramref name="frames"/> frames: the inverse of <see cref="SslFrameCount"/>'s last two steps.
+    /// </summary>
+    public static long SamplesForSslFrames(long frames, int sampleRate, int sslSampleRate, IReadOnlyList<ConvLayerSpec> convLayers)
+    {
+        double requiredAtSslRate = SslFrameArithmetic.MinimumInputLength(convLayers, frames);
+        long samples = (long)Math.Ceiling(requiredAtSslRate / sslSampleRate * sampleRate);
+        // The resampler's output length rounds up, so the estimate can be a sample or two off either way.
+        long FramesOf(long n) => SslFrameArithmetic.OutputFrames(convLayers, Resampler.OutputLength(n, sampleRate, sslSampleRate));
+        while (FramesOf(samples) < frames) samples++;
+        while (samples > 1 && FramesOf(samples - 1) >= frames) samples--;
+        return samples;
     }
 
     /// <summary>Waveform length (at <paramref name="sampleRate"/>) that <paramref name="tokenCount"/> tokens stand for.</summary>

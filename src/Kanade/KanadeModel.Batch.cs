@@ -1,3 +1,5 @@
+using Kanade.Audio;
+using Kanade.Ssl;
 using TorchSharp;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -7,10 +9,11 @@ namespace Kanade;
 public sealed partial class KanadeModel
 {
     /// <summary>
-    /// <see cref="Encode"/> for many utterances in one forward pass: waveforms are padded to the longest and every
-    /// stage masks the padding (WavLM key padding and extractor statistics, time normalisation, windowed attention,
-    /// ConvNeXt convolutions, attentive pooling), so each result equals that utterance's own <see cref="Encode"/>
-    /// up to float rounding. Sort by length before calling to keep padding small.
+    /// <see cref="Encode"/> for many utterances in one forward pass: waveforms are padded to the longest (a little
+    /// further when they differ, so that the device meets few shapes: <see cref="KanadeLengths.BatchLength"/>) and
+    /// every stage masks the padding (WavLM key padding and extractor statistics, time normalisation, windowed
+    /// attention, ConvNeXt convolutions, attentive pooling), so each result equals that utterance's own
+    /// <see cref="Encode"/> up to float rounding. Sort by length before calling to keep padding small.
     /// </summary>
     /// <param name="waveforms">(samples,) waveforms at <see cref="KanadeModelConfig.SampleRate"/>, on the model's device.</param>
     /// <param name="returnContent">Compute content tokens and embeddings.</param>
@@ -37,18 +40,20 @@ public sealed partial class KanadeModel
 
         using var inference = inference_mode();
         using var scope = NewDisposeScope();
-        // Each item keeps its own reference padding; the batch's extra zeros go on the right. The batch is built
-        // where the waveforms are (usually the CPU, beside the decoders) and crosses to the device in one copy.
+        // Each item keeps its own reference padding; the batch's extra zeros go on the right, up to a length of few
+        // distinct values when the items differ (KanadeLengths.BatchLength). The batch is built where the waveforms
+        // are (usually the CPU, beside the decoders) and crosses to the device in one copy.
         int[] paddings = waveforms.Select(w => WaveformPadding(w.shape[0])).ToArray();
         long[] padded = waveforms.Select((w, i) => w.shape[0] + 2L * paddings[i]).ToArray();
         long longest = padded.Max();
+        bool ragged = padded.Any(p => p != longest);
+        if (ragged) longest = RaggedBatchSamples(longest);
         var batch = PaddedBatch(waveforms, paddings, longest); // (B, longest) on the device
         // Checked when the results are read (the one wait at the end), not here: a wait now would idle the device.
         var finite = isfinite(batch).all(1);
 
         // Frame counts follow from the lengths on the host: no device round trip in the middle of the pass.
         long[] frameCounts = waveforms.Select(w => SslFrameCount(w.shape[0])).ToArray();
-        bool ragged = padded.Any(p => p != longest);
         var lengths = ragged ? HostValuesOnDevice(padded) : null;
         var (local, global, _) = ForwardSslFeaturesWithFrames(batch, 0, lengths);
         var valid = ragged ? ValidMask(HostValuesOnDevice(frameCounts), local.shape[1]) : null;
@@ -77,9 +82,19 @@ public sealed partial class KanadeModel
         return results;
     }
 
+    /// <summary>Samples a batch of varied lengths is padded to: enough for the longest's SSL frames rounded up by <see cref="KanadeLengths.BatchLength"/>.</summary>
+    long RaggedBatchSamples(long longest)
+    {
+        int rate = Config.SampleRate, sslRate = ssl_feature_extractor.SslSampleRate;
+        var layers = ssl_feature_extractor.ConvLayers;
+        long frames = SslFrameArithmetic.OutputFrames(layers, Resampler.OutputLength(longest, rate, sslRate));
+        return Math.Max(longest, KanadeLengths.SamplesForSslFrames(KanadeLengths.BatchLength(frames), rate, sslRate, layers));
+    }
+
     /// <summary>
-    /// <see cref="Decode"/> for many utterances in one forward pass (content padded to the longest, masked in
-    /// every stage, interpolated to each item's own mel length). Returns (n_mels, frames_i) per item.
+    /// <see cref="Decode"/> for many utterances in one forward pass (content padded to the longest, rounded up as in
+    /// <see cref="EncodeBatch"/>, masked in every stage, interpolated to each item's own mel length). Returns
+    /// (n_mels, frames_i) per item.
     /// </summary>
     /// <param name="globalEmbeddings">(D_global,) per item.</param>
     /// <param name="contentTokenIndices">(T_i,) int64 token ids per item.</param>
@@ -101,6 +116,7 @@ public sealed partial class KanadeModel
         using var scope = NewDisposeScope();
         long[] tokens = contentTokenIndices.Select(t => t.shape[0]).ToArray();
         long longest = tokens.Max();
+        if (tokens.Any(t => t != longest)) longest = KanadeLengths.BatchLength(longest);
         var ids = stack(contentTokenIndices.Select((t, i) => functional.pad(OnDevice(t).to(ScalarType.Int64), [0, longest - tokens[i]])), 0); // (B, T)
         var content = local_quantizer.Decode(ids);
         var validTokens = ValidMask(HostValuesOnDevice(tokens), longest);
@@ -109,6 +125,7 @@ public sealed partial class KanadeModel
 
         long[] melLengths = tokens.Select((t, i) => TargetMelLength(targetAudioLengths?[i] ?? OriginalAudioLength(t))).ToArray();
         long longestMel = melLengths.Max();
+        if (melLengths.Any(m => m != longestMel)) longestMel = KanadeLengths.BatchLength(longestMel);
         // Interpolation is per item: each item's own frames stretched to its own mel length.
         var latent = stack(Enumerable.Range(0, count).Select(i =>
         {

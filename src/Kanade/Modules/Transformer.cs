@@ -52,10 +52,8 @@ public sealed class Transformer : Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         if (Options.UseAdalnZero && condition is null)
             throw new ArgumentException("This Transformer uses AdaLN-Zero and needs a condition tensor (B, 1, C).", nameof(condition));
-        long time = x.shape[1];
-        var band = AttentionMasks.Band(time, Options.WindowSize, Options.Causal, x.device);
-        var mask = AttentionMasks.Combine(band, validFrames, time, x.device);
         var h = input_proj.call(x);
+        var mask = AttentionMasks.Additive(h.shape[1], Options.WindowSize, Options.Causal, validFrames, h.dtype, h.device);
         foreach (var layer in layers) h = layer.forward(h, rope, mask, condition);
         h = norm is AdaLNZero adaptive ? adaptive.call(h, condition!).Modulated : ((Module<Tensor, Tensor>)norm).call(h);
         return output_proj.call(h).MoveToOuterDisposeScope();

@@ -41,7 +41,7 @@ public sealed class TransformerBlock : Module<Tensor, Tensor>
     /// <summary>(B, T, D) -> (B, T, D).</summary>
     /// <param name="x">Input (B, T, D).</param>
     /// <param name="rope">Rotary embedding or null.</param>
-    /// <param name="mask">Boolean attention mask broadcastable to (B, H, T, T), or null.</param>
+    /// <param name="mask">Attention mask broadcastable to (B, H, T, T), boolean or additive (see <see cref="Attention"/>), or null.</param>
     /// <param name="condition">(B, 1, C) condition for AdaLN-Zero, or null.</param>
     public Tensor forward(Tensor x, RotaryEmbedding? rope, Tensor? mask, Tensor? condition)
     {

@@ -50,4 +50,36 @@ public sealed class KanadeLengthsTests
         Assert.AreEqual(100L, KanadeLengths.TargetMelLength(48000, 480, 1920, "same"));
         Assert.AreEqual(97L, KanadeLengths.TargetMelLength(48000, 480, 1920, "valid"));
     }
+
+    [TestMethod]
+    public void BatchLengthRoundsUpByAtMostOneThirtySecond()
+    {
+        Assert.AreEqual(8L, KanadeLengths.BatchLength(1));
+        Assert.AreEqual(504L, KanadeLengths.BatchLength(499));   // 10 s at 50 Hz: steps of 8 below 512
+        Assert.AreEqual(512L, KanadeLengths.BatchLength(512));
+        Assert.AreEqual(528L, KanadeLengths.BatchLength(513));   // steps of 16 from 512
+        var seen = new HashSet<long>();
+        for (long length = 1; length <= 4096; length++)
+        {
+            long rounded = KanadeLengths.BatchLength(length);
+            Assert.IsTrue(rounded >= length && rounded - length <= Math.Max(7, length / 32), $"{length} -> {rounded}");
+            Assert.AreEqual(rounded, KanadeLengths.BatchLength(rounded), "a rounded length is its own rounding");
+            seen.Add(rounded);
+        }
+        // Steps of 8 up to 512 (64 shapes), then 32 shapes per doubling: 64 + 3 x 32 for 4,096 lengths.
+        Assert.AreEqual(160, seen.Count);
+    }
+
+    [TestMethod]
+    public void SamplesForSslFramesIsTheFewestThatGiveTheFrames()
+    {
+        foreach (long frames in new long[] { 1, 2, 72, 499, 504, 1000 })
+        {
+            long samples = KanadeLengths.SamplesForSslFrames(frames, 24000, 16000, WavLMConvs);
+            Assert.AreEqual(frames, FramesOf(samples), $"{frames} frames from {samples} samples");
+            Assert.AreEqual(frames - 1, FramesOf(samples - 1), $"one sample fewer than {samples} gives fewer frames");
+        }
+        static long FramesOf(long samples) =>
+            SslFrameArithmetic.OutputFrames(WavLMConvs, Kanade.Audio.Resampler.OutputLength(samples, 24000, 16000));
+    }
 }
