@@ -24,11 +24,17 @@ if [[ $what == *model* || $what == all ]]; then
 fi
 pack
 if [[ $what == *tokenize* || $what == all ]]; then
-  nvidia-smi --query-gpu=utilization.gpu,memory.used --format=csv,noheader,nounits -lms 250 > "$RESULTS/tokenize_gpu_util.csv" &
-  smi=$!
-  K bench tokenize --config config/model/12hz.yaml --device cuda --precision ${TOKENIZE_PRECISION:-bf16} \
-    --files ${TOKENIZE_FILES:-256} --seconds 10 --repeat ${TOKENIZE_REPEAT:-100} --decode-threads ${DECODE_THREADS:-14} ${TOKENIZE_ARGS:-} > "$RESULTS/tokenize.txt" 2>&1
-  kill $smi
+  # In corpus order (each length-sorted group holds the same lengths) and shuffled (every group differs, as in a
+  # real manifest, so the device keeps meeting new batch shapes).
+  for order in tokenize tokenize_shuffled; do
+    nvidia-smi --query-gpu=utilization.gpu,memory.used --format=csv,noheader,nounits -lms 250 > "$RESULTS/${order}_gpu_util.csv" &
+    smi=$!
+    K bench tokenize --config config/model/12hz.yaml --device cuda --precision ${TOKENIZE_PRECISION:-bf16} \
+      --files ${TOKENIZE_FILES:-256} --seconds 10 --repeat ${TOKENIZE_REPEAT:-100} --decode-threads ${DECODE_THREADS:-14} \
+      $([ $order = tokenize_shuffled ] && echo --shuffle) ${TOKENIZE_ARGS:-} > "$RESULTS/$order.txt" 2>&1
+    kill $smi
+    pack
+  done
 fi
 pack
 if [[ $what == *train* || $what == all ]]; then

@@ -3,7 +3,7 @@ same machine, same session).
 
 Usage: python3 scripts/gpu/compare.py RESULTS_DIR [docs/performance.md]
 RESULTS_DIR is bench.sh's bench-results.tgz unpacked: model_{fp32,bf16-ssl-fp32,bf16}.json, reference.json,
-tokenize.txt (+ tokenize_gpu_util.csv), train_{32,tf32,bf16-mixed}.txt and gpu.txt, as bench.sh writes them.
+tokenize.txt and tokenize_shuffled.txt (+ their _gpu_util.csv), train_{32,tf32,bf16-mixed}.txt and gpu.txt, as bench.sh writes them.
 """
 import datetime
 import json
@@ -56,25 +56,35 @@ for precision, note in (("bf16-ssl-fp32", "default on CUDA (the reference's own 
         row(f"bulk pass {b} x 10 s (SSL + content + global) [{precision}]", ref.get(key), d.get(key), "audio-h/h", False,
             f"{d.get(f'tokenize_batch{b}_tflop_per_s', 0):.0f} TFLOP/s of matrix work")
 
+def tokenize_row(name, label):
+    """The end-to-end row of one bench tokenize run: its throughput and the GPU's utilisation while it tokenized."""
+    m = re.search(r"throughput\s+([\d.]+) audio-hours per hour", text(f"{name}.txt"))
+    if not m:
+        return
+    util = ""
+    csv = os.path.join(results, f"{name}_gpu_util.csv")
+    if os.path.exists(csv):
+        values = [float(line.split(",")[0]) for line in open(csv) if line.strip()]
+        # The samples span corpus writing and model loading too; the tokenizing window runs from the first busy
+        # stretch (2 s above 50%) to the last busy sample.
+        starts = [i for i in range(len(values) - 8) if min(values[i:i + 8]) >= 50]
+        busy = [i for i, v in enumerate(values) if v >= 50]
+        window = values[starts[0]:busy[-1] + 1] if starts else values
+        util = (f"GPU utilisation {sum(window) / len(window):.0f}% mean while tokenizing "
+                f"({sum(values) / len(values):.0f}% over the whole run, corpus writing and model load included)")
+    row(f"tokenize end to end: WAV files on disk to Parquet, {label} [bf16]", ref.get("tokenize_batch64_audio_hours_per_hour"),
+        float(m.group(1)), "audio-h/h", False, "reference column: its pure-model batch-64 figure; " + util)
+
+
+for precision in ("bf16-ssl-fp32", "bf16"):
+    d = ours[precision]
+    for what in ("encode", "decode"):
+        if f"{what}_new_length_batch1_s" in d:
+            row(f"{what} 10 s at a length not met before, batch 1 [{precision}]", None, ms(d, f"{what}_new_length_batch1_s"), "ms", True,
+                "first call per shape: the GPU libraries plan kernels per shape; the reference was not timed on this")
+tokenize_row("tokenize", "manifest in corpus order")
+tokenize_row("tokenize_shuffled", "manifest shuffled")
 tokenize = text("tokenize.txt")
-m = re.search(r"throughput\s+([\d.]+) audio-hours per hour", tokenize)
-util = ""
-csv = os.path.join(results, "tokenize_gpu_util.csv")
-summary = os.path.join(results, "tokenize_gpu_util_summary.txt")
-if os.path.exists(summary):
-    util = "GPU utilisation " + open(summary).read().split()[2].split(".")[0] + "% mean over the run"
-if os.path.exists(csv):
-    values = [float(line.split(",")[0]) for line in open(csv) if line.strip()]
-    # The samples span corpus writing and model loading too; the tokenizing window runs from the first busy stretch
-    # (2 s above 50%) to the last busy sample.
-    starts = [i for i in range(len(values) - 8) if min(values[i:i + 8]) >= 50]
-    busy = [i for i, v in enumerate(values) if v >= 50]
-    window = values[starts[0]:busy[-1] + 1] if starts else values
-    util = (f"GPU utilisation {sum(window) / len(window):.0f}% mean while tokenizing "
-            f"({sum(values) / len(values):.0f}% over the whole run, corpus writing and model load included)")
-if m:
-    row("tokenize end to end: WAV files on disk to Parquet [bf16]", ref.get("tokenize_batch64_audio_hours_per_hour"), float(m.group(1)),
-        "audio-h/h", False, "reference column: its pure-model batch-64 figure; " + util)
 
 for precision in ("32", "tf32", "bf16-mixed"):
     t = text(f"train_{precision}.txt")
@@ -115,12 +125,13 @@ FlashAttention). Both use the full-size 12hz architecture with random weights (s
 """)
     f.write("\n".join(rows) + "\n")
     if flops:
-        f.write(f"\nEncode arithmetic (matrix products and convolutions): {flops:.1f} GFLOP per second of audio; at the H100's "
-                "measured 773 TFLOP/s of dense bf16 matrix work, MFU = (TFLOP/s column) / 773.\n")
+        f.write(f"\nEncode arithmetic (matrix products and convolutions): {flops:.1f} GFLOP per second of audio; at the "
+                "773 TFLOP/s of dense bf16 matrix work measured on an H100 (the H200 has the same chip), MFU = (TFLOP/s column) / 773.\n")
     if breakdown:
         f.write("\n## Where the bulk pass goes\n\n`kanade bench model` times the stages of its largest batch (64 x 10 s) apart, "
                 "and `EncodeBatch` as `kanade tokenize` calls it (CPU waveforms in, tokens back): equal lengths, a "
-                "length-bucketed batch (9.5-10.5 s) and a ragged one (5-15 s), from pageable and from pinned memory.\n\n"
+                "length-bucketed batch (9.5-10.5 s) and a ragged one (5-15 s), from pageable and from pinned memory, and ragged "
+                "batches each at a length not met before (`ragged_new_lengths`: first calls, the GPU libraries planning kernels).\n\n"
                 "| precision | measurement | ms | audio-h/h |\n| --- | --- | --- | --- |\n")
         f.write("\n".join(breakdown) + "\n")
     if phases:

@@ -67,6 +67,27 @@ internal static class BenchModelCommand
                 using var batchedMel = mel.unsqueeze(0);
                 using (inference_mode()) results["vocos_10s_batch1_s"] = Time(() => vocos.Vocode(batchedMel), n, 3);
             }
+            // First calls at lengths not met before, as single utterances of a varied corpus meet them: the GPU
+            // libraries plan their kernels per shape.
+            double Once(Action work)
+            {
+                Sync();
+                var clock = Stopwatch.StartNew();
+                work();
+                Sync();
+                return clock.Elapsed.TotalSeconds;
+            }
+            var fresh = Enumerable.Range(1, 4).Select(j => (randn(10 * rate + j * 3331) * 0.1f).to(where)).ToList();
+            var encoded = new List<KanadeFeatures>();
+            results["encode_new_length_batch1_s"] = fresh.Average(w => Once(() => encoded.Add(kanade.Encode(w))));
+            results["decode_new_length_batch1_s"] = encoded.Average(f => Once(() => kanade.Decode(f.GlobalEmbedding!, f.ContentTokenIndices).Dispose()));
+            foreach (var f in encoded) f.Dispose();
+            foreach (var w in fresh) w.Dispose();
+
+            // The bulk figures as kanade tokenize runs them: batches on KanadeLengths.BatchLength's grid, where cuDNN's
+            // attention pays for its per-shape graphs (DeviceSpec.Resolve); the figures above as single-utterance
+            // commands run them, without it.
+            if (cuda) CudnnAttention.Enabled = true;
             foreach (int b in context.Get(batches))
             {
                 using var batch = (randn(b, 10 * rate) * 0.1f).to(where);
@@ -141,6 +162,19 @@ internal static class BenchModelCommand
                     results[key + "_audio_hours_per_hour"] = audio / t;
                     foreach (var w in waves) w.Dispose();
                 }
+
+            // Ragged batches whose longest items are 0.35 s apart, each on a grid step of its own: a new shape each.
+            results[$"encode_batch{largest}_ragged_new_lengths_{(cuda ? "pinned" : "pageable")}_s"] = Enumerable.Range(1, 4).Average(j =>
+            {
+                var waves = Enumerable.Range(0, largest).Select(i =>
+                {
+                    var w = randn((long)(rate * Spread(i, 5 + 0.35 * j, 10))) * 0.1f;
+                    return cuda ? w.pin_memory() : w;
+                }).ToList();
+                double t = Once(() => { foreach (var f in kanade.EncodeBatch(waves, resultDevice: CPU, returnContentEmbedding: false)) f.Dispose(); });
+                foreach (var w in waves) w.Dispose();
+                return t;
+            });
 
             double flopsPerSecond = Bench.ModelFlops.EncodePerAudioSecond(kanade);
             results["encode_gflop_per_audio_second"] = flopsPerSecond / 1e9;

@@ -27,8 +27,9 @@ internal static class BenchTokenizeCommand
         var repeat = TokenizeCommand.Positive(new Option<int>("--repeat") { Description = "List the corpus this many times in a manifest (distinct ids), for long runs without writing more audio.", DefaultValueFactory = _ => 1 });
         var maxBatchSeconds = new Option<double?>("--max-batch-seconds") { Description = "As for tokenize.", HelpName = "SECONDS" };
         var workersPerDevice = new Option<int?>("--workers-per-device") { Description = "As for tokenize." };
+        var shuffle = new Option<bool>("--shuffle") { Description = "List the files in a seeded random order, as a real corpus's manifest mixes lengths: each length-sorted group then differs, and so do the batch shapes the device meets." };
         var keep = new Option<string?>("--work-dir") { Description = "Folder for the corpus and output (default: a temporary folder, deleted after).", HelpName = "DIR" };
-        var command = new Command("tokenize", "Audio hours per hour and peak RSS of 'kanade tokenize' on a synthetic corpus.") { device, files, seconds, batchSize, decodeThreads, repeat, maxBatchSeconds, workersPerDevice, keep };
+        var command = new Command("tokenize", "Audio hours per hour and peak RSS of 'kanade tokenize' on a synthetic corpus.") { device, files, seconds, batchSize, decodeThreads, repeat, shuffle, maxBatchSeconds, workersPerDevice, keep };
         model.AddTo(command);
         CommandRunner.SetBody(command, environment, context =>
         {
@@ -39,7 +40,7 @@ internal static class BenchTokenizeCommand
             {
                 string corpus = Path.Combine(work, "corpus"), output = Path.Combine(work, "tokens");
                 double audioSeconds = WriteCorpus(corpus, context.Get(files), context.Get(seconds)) * context.Get(repeat);
-                string input = context.Get(repeat) == 1 ? corpus : WriteRepeatedManifest(corpus, context.Get(repeat));
+                string input = context.Get(repeat) == 1 && !context.Get(shuffle) ? corpus : WriteManifest(corpus, context.Get(repeat), context.Get(shuffle));
                 string config = model.Resolve(context).Config;
                 string? weights = context.Parse.GetValue(model.Weights), ssl = context.Parse.GetValue(model.SslWeights);
                 if (weights is null)
@@ -65,7 +66,7 @@ internal static class BenchTokenizeCommand
                 var summary = JsonSerializer.Deserialize<TokenizeSummary>(File.ReadAllText(Path.Combine(output, "summary.json")))!;
                 var o = context.Out;
                 o.WriteLine($"bench tokenize: {Path.GetFileName(config)}" + (context.Parse.GetValue(model.Weights) is null ? " (random weights)" : "") +
-                            F($", {summary.Files} files, {audioSeconds / 3600:F4} h of audio, device {context.Get(device)}, batch {context.Parse.GetValue(batchSize)?.ToString(CultureInfo.InvariantCulture) ?? "default"}, {context.Get(decodeThreads)} decode threads, workers per device {context.Parse.GetValue(workersPerDevice)?.ToString(CultureInfo.InvariantCulture) ?? "default"}, {Environment.ProcessorCount} cores"));
+                            F($", {summary.Files} files{(context.Get(shuffle) ? " (shuffled)" : "")}, {audioSeconds / 3600:F4} h of audio, device {context.Get(device)}, batch {context.Parse.GetValue(batchSize)?.ToString(CultureInfo.InvariantCulture) ?? "default"}, {context.Get(decodeThreads)} decode threads, workers per device {context.Parse.GetValue(workersPerDevice)?.ToString(CultureInfo.InvariantCulture) ?? "default"}, {Environment.ProcessorCount} cores"));
                 o.WriteLine(F($"  throughput     {summary.AudioHoursPerHour:F1} audio-hours per hour ({summary.FilesPerSecond:F2} files/s, {summary.WallSeconds:F1} s of tokenizing)"));
                 o.WriteLine(F($"  whole run      {measurement.WallSeconds:F1} s wall, {measurement.CpuSeconds:F1} s CPU (model load and hashing included)"));
                 o.WriteLine($"  peak RSS       {ProcessMemory.MiB(measurement.PeakBytes)}  (RSS before the run {ProcessMemory.MiB(measurement.BaselineBytes)})");
@@ -95,19 +96,18 @@ internal static class BenchTokenizeCommand
         return total;
     }
 
-    /// <summary>A dump-dataset style manifest naming every file of <paramref name="corpus"/> <paramref name="times"/> times.</summary>
-    static string WriteRepeatedManifest(string corpus, int times)
+    /// <summary>
+    /// A dump-dataset style manifest naming every file of <paramref name="corpus"/> <paramref name="times"/> times, in
+    /// order or shuffled with a fixed seed (the same order in every run).
+    /// </summary>
+    static string WriteManifest(string corpus, int times, bool shuffle)
     {
-        string manifest = Path.Combine(corpus, "repeated.csv");
-        var files = Directory.GetFiles(corpus, "*.wav").Order(StringComparer.Ordinal).ToArray();
-        using var writer = new StreamWriter(manifest);
-        writer.WriteLine("audio_id,path,length,sample_rate");
-        for (int r = 0; r < times; r++)
-            foreach (string file in files)
-            {
-                var info = AudioFile.Info(file);
-                writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{Path.GetFileNameWithoutExtension(file)}_{r},{Path.GetFileName(file)},{info.Frames},{info.SampleRate}"));
-            }
+        string manifest = Path.Combine(corpus, "manifest.csv");
+        var files = Directory.GetFiles(corpus, "*.wav").Order(StringComparer.Ordinal).Select(f => (File: f, Info: AudioFile.Info(f))).ToArray();
+        var rows = Enumerable.Range(0, times).SelectMany(r => files.Select(f => string.Create(CultureInfo.InvariantCulture,
+            $"{Path.GetFileNameWithoutExtension(f.File)}_{r},{Path.GetFileName(f.File)},{f.Info.Frames},{f.Info.SampleRate}"))).ToArray();
+        if (shuffle) new Random(20261203).Shuffle(rows);
+        File.WriteAllLines(manifest, ["audio_id,path,length,sample_rate", .. rows]);
         return manifest;
     }
 

@@ -56,7 +56,7 @@ internal static class TokenizeCommand
             if (corpus.Items.Count == 0) throw new CliException($"--input '{inputPath}': no audio files (pattern '{context.Get(pattern)}').");
 
             var deviceNames = DeviceSpec.Split(context.Get(device));
-            var devices = deviceNames.Select(DeviceSpec.Resolve).ToList();
+            var devices = deviceNames.Select(name => DeviceSpec.Resolve(name, fewShapes: true)).ToList();
             var plan = new PartPlan(corpus.Items.Count, context.Get(rowsPerPart), context.Get(numShards), context.Get(shard));
             var files = model.Resolve(context);
             var reference = KanadeModelReference.FromFiles(files.Config, files.Weights!, files.SslWeights);

@@ -74,7 +74,7 @@ internal sealed class TrainingCommandOptions
         return TrainingConfigLoader.LoadEffective(path, ConfigOverrides.Parse(context.Parse.UnmatchedTokens));
     }
 
-    public Device? ResolveDevice(CommandContext context) => context.Get(Device) is { } name ? DeviceSpec.Resolve(name) : null;
+    public Device? ResolveDevice(CommandContext context) => context.Get(Device) is { } name ? DeviceSpec.Resolve(name, fewShapes: true) : null;
 
     public StepCounting Counting(CommandContext context) =>
         context.Get(StepCounting) == "lightning" ? Kanade.Training.Pipeline.StepCounting.LightningOptimizerSteps : Kanade.Training.Pipeline.StepCounting.TrainingSteps;
