@@ -82,7 +82,10 @@ public sealed partial class KanadeModel
         return results;
     }
 
-    /// <summary>Samples a batch of varied lengths is padded to: enough for the longest's SSL frames rounded up by <see cref="KanadeLengths.BatchLength"/>.</summary>
+    /// <summary>
+    /// Samples a batch of varied lengths is padded to: enough for its longest item's SSL frames rounded up by
+    /// <see cref="KanadeLengths.BatchLength"/>.
+    /// </summary>
     long RaggedBatchSamples(long longest)
     {
         int rate = Config.SampleRate, sslRate = ssl_feature_extractor.SslSampleRate;

@@ -66,7 +66,14 @@ internal static partial class DeviceSpec
         int index = name == "cuda" ? 0 : int.Parse(name["cuda:".Length..], System.Globalization.CultureInfo.InvariantCulture);
         int count = torch.cuda.device_count();
         if (index >= count) throw new CliException($"--device {name}: this machine has {count} CUDA device(s) (cuda:0..cuda:{count - 1}).");
-        CudnnAttention.Enabled = fewShapes;
+        try
+        {
+            CudnnAttention.Enabled = fewShapes;
+        }
+        catch (EntryPointNotFoundException)
+        {
+            // A libtorch without this switch (another version's mangled names): PyTorch's default stays.
+        }
         return torch.device(DeviceType.CUDA, index);
     }
 }

@@ -44,7 +44,10 @@ public sealed class Attention : Module<Tensor, Tensor>
     /// <summary>(B, T, D) -> (B, T, D).</summary>
     /// <param name="x">Input (B, T, D).</param>
     /// <param name="rope">Rotary embedding, or null.</param>
-    /// <param name="mask">Mask broadcastable to (B, H, T, T): boolean (true = may attend) or additive in the query dtype (<see cref="AttentionMasks.Additive"/>); null for none.</param>
+    /// <param name="mask">
+    /// Mask broadcastable to (B, H, T, T): boolean (true = may attend) or additive in the query dtype
+    /// (<see cref="AttentionMasks.Additive"/>); null for none.
+    /// </param>
     public Tensor forward(Tensor x, RotaryEmbedding? rope, Tensor? mask)
     {
         using var scope = NewDisposeScope();

@@ -12,7 +12,10 @@ public static class AttentionMasks
     const int MaxCached = 64; // bulk runs see many lengths; a mask is cheap to rebuild, memory is not free
     static readonly ConcurrentDictionary<(long, int?, bool, ScalarType?, string), Tensor> cache = new();
 
-    /// <summary>Boolean (T, T) mask, true = may attend: |i - j| &lt;= window/2 when <paramref name="window"/> is set, j &lt;= i when causal; null when neither.</summary>
+    /// <summary>
+    /// Boolean (T, T) mask, true = may attend: |i - j| &lt;= window/2 when <paramref name="window"/> is set, j &lt;= i
+    /// when causal; null when neither.
+    /// </summary>
     public static Tensor? Band(long length, int? window, bool causal, Device device) =>
         window is null && !causal ? null : Cached((length, window, causal, null, device.ToString()), () =>
         {
