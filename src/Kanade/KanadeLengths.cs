@@ -39,8 +39,12 @@ public static class KanadeLengths
     public static long SslFrameCount(long audioLength, int sampleRate, int sslSampleRate, IReadOnlyList<ConvLayerSpec> convLayers)
     {
         long padded = audioLength + 2L * WaveformPadding(audioLength, sampleRate, sslSampleRate, convLayers);
-        return SslFrameArithmetic.OutputFrames(convLayers, Resampler.OutputLength(padded, sampleRate, sslSampleRate));
+        return SslFramesOf(padded, sampleRate, sslSampleRate, convLayers);
     }
+
+    /// <summary>SSL frames of <paramref name="samples"/> samples as they are (no reference padding): resampled, then convolved.</summary>
+    static long SslFramesOf(long samples, int sampleRate, int sslSampleRate, IReadOnlyList<ConvLayerSpec> convLayers) =>
+        SslFrameArithmetic.OutputFrames(convLayers, Resampler.OutputLength(samples, sampleRate, sslSampleRate));
 
     /// <summary>
     /// The length a padded batch of varied lengths is given: its longest item's <paramref name="length"/> (frames or
@@ -57,6 +61,29 @@ public static class KanadeLengths
     }
 
     /// <summary>
+    /// The length a batch of these <paramref name="lengths"/> is padded to: the longest, rounded up by
+    /// <see cref="BatchLength(long)"/> when they differ.
+    /// </summary>
+    public static long BatchLength(IReadOnlyList<long> lengths)
+    {
+        long longest = lengths.Max();
+        return lengths.Any(l => l != longest) ? BatchLength(longest) : longest;
+    }
+
+    /// <summary>
+    /// The samples a batch of waveforms is padded to, each already holding its reference padding
+    /// (<paramref name="padded"/>): the longest, or, when they differ, enough for its SSL frames rounded up by
+    /// <see cref="BatchLength(long)"/>.
+    /// </summary>
+    public static long BatchSamples(IReadOnlyList<long> padded, int sampleRate, int sslSampleRate, IReadOnlyList<ConvLayerSpec> convLayers)
+    {
+        long longest = padded.Max();
+        if (padded.All(p => p == longest)) return longest;
+        long frames = BatchLength(SslFramesOf(longest, sampleRate, sslSampleRate, convLayers));
+        return Math.Max(longest, SamplesForSslFrames(frames, sampleRate, sslSampleRate, convLayers));
+    }
+
+    /// <summary>
     /// The fewest samples (at <paramref name="sampleRate"/>, no reference padding added) from which the SSL model
     /// yields at least <paramref name="frames"/> frames: the inverse of <see cref="SslFrameCount"/>'s last two steps.
     /// </summary>
@@ -65,9 +92,8 @@ public static class KanadeLengths
         double requiredAtSslRate = SslFrameArithmetic.MinimumInputLength(convLayers, frames);
         long samples = (long)Math.Ceiling(requiredAtSslRate / sslSampleRate * sampleRate);
         // The resampler's output length rounds up, so the estimate can be a sample or two off either way.
-        long FramesOf(long n) => SslFrameArithmetic.OutputFrames(convLayers, Resampler.OutputLength(n, sampleRate, sslSampleRate));
-        while (FramesOf(samples) < frames) samples++;
-        while (samples > 1 && FramesOf(samples - 1) >= frames) samples--;
+        while (SslFramesOf(samples, sampleRate, sslSampleRate, convLayers) < frames) samples++;
+        while (samples > 1 && SslFramesOf(samples - 1, sampleRate, sslSampleRate, convLayers) >= frames) samples--;
         return samples;
     }
 

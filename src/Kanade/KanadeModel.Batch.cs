@@ -1,5 +1,3 @@
-using Kanade.Audio;
-using Kanade.Ssl;
 using TorchSharp;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -10,7 +8,7 @@ public sealed partial class KanadeModel
 {
     /// <summary>
     /// <see cref="Encode"/> for many utterances in one forward pass: waveforms are padded to the longest (a little
-    /// further when they differ, so that the device meets few shapes: <see cref="KanadeLengths.BatchLength"/>) and
+    /// further when they differ, so that the device meets few shapes: <see cref="KanadeLengths.BatchLength(long)"/>) and
     /// every stage masks the padding (WavLM key padding and extractor statistics, time normalisation, windowed
     /// attention, ConvNeXt convolutions, attentive pooling), so each result equals that utterance's own
     /// <see cref="Encode"/> up to float rounding. Sort by length before calling to keep padding small.
@@ -45,9 +43,9 @@ public sealed partial class KanadeModel
         // are (usually the CPU, beside the decoders) and crosses to the device in one copy.
         int[] paddings = waveforms.Select(w => WaveformPadding(w.shape[0])).ToArray();
         long[] padded = waveforms.Select((w, i) => w.shape[0] + 2L * paddings[i]).ToArray();
-        long longest = padded.Max();
+        long longest = KanadeLengths.BatchSamples(padded, Config.SampleRate, ssl_feature_extractor.SslSampleRate,
+            ssl_feature_extractor.ConvLayers);
         bool ragged = padded.Any(p => p != longest);
-        if (ragged) longest = RaggedBatchSamples(longest);
         var batch = PaddedBatch(waveforms, paddings, longest); // (B, longest) on the device
         // Checked when the results are read (the one wait at the end), not here: a wait now would idle the device.
         var finite = isfinite(batch).all(1);
@@ -83,18 +81,6 @@ public sealed partial class KanadeModel
     }
 
     /// <summary>
-    /// Samples a batch of varied lengths is padded to: enough for its longest item's SSL frames rounded up by
-    /// <see cref="KanadeLengths.BatchLength"/>.
-    /// </summary>
-    long RaggedBatchSamples(long longest)
-    {
-        int rate = Config.SampleRate, sslRate = ssl_feature_extractor.SslSampleRate;
-        var layers = ssl_feature_extractor.ConvLayers;
-        long frames = SslFrameArithmetic.OutputFrames(layers, Resampler.OutputLength(longest, rate, sslRate));
-        return Math.Max(longest, KanadeLengths.SamplesForSslFrames(KanadeLengths.BatchLength(frames), rate, sslRate, layers));
-    }
-
-    /// <summary>
     /// <see cref="Decode"/> for many utterances in one forward pass (content padded to the longest, rounded up as in
     /// <see cref="EncodeBatch"/>, masked in every stage, interpolated to each item's own mel length). Returns
     /// (n_mels, frames_i) per item.
@@ -118,8 +104,7 @@ public sealed partial class KanadeModel
         using var inference = inference_mode();
         using var scope = NewDisposeScope();
         long[] tokens = contentTokenIndices.Select(t => t.shape[0]).ToArray();
-        long longest = tokens.Max();
-        if (tokens.Any(t => t != longest)) longest = KanadeLengths.BatchLength(longest);
+        long longest = KanadeLengths.BatchLength(tokens);
         var ids = stack(contentTokenIndices.Select((t, i) => functional.pad(OnDevice(t).to(ScalarType.Int64), [0, longest - tokens[i]])), 0); // (B, T)
         var content = local_quantizer.Decode(ids);
         var validTokens = ValidMask(HostValuesOnDevice(tokens), longest);
@@ -127,8 +112,7 @@ public sealed partial class KanadeModel
         long factor = upsampled.shape[1] / longest;
 
         long[] melLengths = tokens.Select((t, i) => TargetMelLength(targetAudioLengths?[i] ?? OriginalAudioLength(t))).ToArray();
-        long longestMel = melLengths.Max();
-        if (melLengths.Any(m => m != longestMel)) longestMel = KanadeLengths.BatchLength(longestMel);
+        long longestMel = KanadeLengths.BatchLength(melLengths);
         // Interpolation is per item: each item's own frames stretched to its own mel length.
         var latent = stack(Enumerable.Range(0, count).Select(i =>
         {

@@ -144,19 +144,21 @@ internal static class BenchModelCommand
             // EncodeBatch as tokenize calls it (CPU waveforms in, tokens and global embeddings back on the CPU):
             // equal 10 s lengths, 9.5-10.5 s (a length-bucketed batch) and 5-15 s (padding to 1.5x the mean), from
             // pageable and from pinned memory.
+            List<Tensor> CpuWaves(double from, double width, bool pinned) => [.. Enumerable.Range(0, largest).Select(i =>
+            {
+                var w = randn((long)(rate * Spread(i, from, width))) * 0.1f;
+                return pinned ? w.pin_memory() : w;
+            })];
+            void EncodeBatch(List<Tensor> waves)
+            {
+                foreach (var f in kanade.EncodeBatch(waves, resultDevice: CPU, returnContentEmbedding: false)) f.Dispose();
+            }
             foreach (var (name, spread) in new[] { ("equal", 0.0), ("bucketed", 1.0), ("ragged", 10.0) })
                 foreach (bool pinned in cuda ? new[] { false, true } : [false])
                 {
-                    var waves = Enumerable.Range(0, largest).Select(i =>
-                    {
-                        var w = randn((long)(rate * Spread(i, 10 - spread / 2, spread))) * 0.1f;
-                        return pinned ? w.pin_memory() : w;
-                    }).ToList();
+                    var waves = CpuWaves(10 - spread / 2, spread, pinned);
                     double audio = waves.Sum(w => (double)w.shape[0]) / rate;
-                    double t = Time(() =>
-                    {
-                        foreach (var f in kanade.EncodeBatch(waves, resultDevice: CPU, returnContentEmbedding: false)) f.Dispose();
-                    }, half, 2);
+                    double t = Time(() => EncodeBatch(waves), half, 2);
                     string key = $"encode_batch{largest}_{name}_{(pinned ? "pinned" : "pageable")}";
                     results[key + "_s"] = t;
                     results[key + "_audio_hours_per_hour"] = audio / t;
@@ -166,12 +168,8 @@ internal static class BenchModelCommand
             // Ragged batches whose longest items are 0.35 s apart, each on a grid step of its own: a new shape each.
             results[$"encode_batch{largest}_ragged_new_lengths_{(cuda ? "pinned" : "pageable")}_s"] = Enumerable.Range(1, 4).Average(j =>
             {
-                var waves = Enumerable.Range(0, largest).Select(i =>
-                {
-                    var w = randn((long)(rate * Spread(i, 5 + 0.35 * j, 10))) * 0.1f;
-                    return cuda ? w.pin_memory() : w;
-                }).ToList();
-                double t = Once(() => { foreach (var f in kanade.EncodeBatch(waves, resultDevice: CPU, returnContentEmbedding: false)) f.Dispose(); });
+                var waves = CpuWaves(5 + 0.35 * j, 10, pinned: cuda);
+                double t = Once(() => EncodeBatch(waves));
                 foreach (var w in waves) w.Dispose();
                 return t;
             });

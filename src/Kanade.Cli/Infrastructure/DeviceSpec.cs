@@ -52,7 +52,7 @@ internal static partial class DeviceSpec
     /// <param name="name">cpu, cuda or cuda:N.</param>
     /// <param name="fewShapes">
     /// The command meets few distinct tensor shapes (bulk tokenization, whose batches are rounded up to
-    /// <see cref="KanadeLengths.BatchLength"/>'s grid; training on fixed crops), so on CUDA SDPA may use cuDNN's
+    /// <see cref="KanadeLengths.BatchLength(long)"/>'s grid; training on fixed crops), so on CUDA SDPA may use cuDNN's
     /// attention: it builds a graph for every new shape (45-314 ms each on an H200) and then runs bulk batches 2-4x
     /// faster than the memory-efficient kernel. Commands on single utterances of any length leave it off: there a new
     /// length met cuDNN's graph build on nearly every call (a first 10 s encode took 194 ms with it, 55 ms without).

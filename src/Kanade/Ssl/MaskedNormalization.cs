@@ -18,6 +18,14 @@ static class MaskedNormalization
     }
 
     /// <summary>
+    /// Valid frames per item as (B, 1, 1) in <paramref name="dtype"/>, at least 1 (the divisor of a mean over time);
+    /// (1, 1, 1) holding <paramref name="time"/> when <paramref name="lengths"/> is null.
+    /// </summary>
+    public static Tensor FrameCount(Tensor? lengths, long time, ScalarType dtype, Device device) => lengths is null
+        ? full(1, 1, 1, (double)time, dtype, device)
+        : lengths.clamp_min(1).to(dtype).view(-1, 1, 1);
+
+    /// <summary>
     /// GroupNorm with one group per channel, over time: (B, T, C) -> (B, T, C), each channel of each item normalised
     /// over the item's first <paramref name="lengths"/> frames (every frame when null), then scaled and shifted by the
     /// per-channel <paramref name="weight"/> and <paramref name="bias"/> when given. Padded frames come out finite but
@@ -32,8 +40,8 @@ static class MaskedNormalization
     /// On the CPU this runs on the first extractor layer's output of padded batches (CUDA folds that norm into the
     /// convolution: <see cref="NormalizedWaveformConvolution"/>), the largest activation of the model (B x 3,200
     /// frames a second x 512), so it is memory-bound: six full-size reads and writes (a float32 sum, the centring, a
-    /// norm, the affine apply), against ten for masking, centring and squaring separately and three for GroupNorm's own kernel, which
-    /// cannot leave padding out. Sums accumulate in float32. In bf16 the centring uses the mean rounded to bf16, and the
+    /// norm, the affine apply), against ten for masking, centring and squaring separately and three for GroupNorm's
+    /// own kernel, which cannot leave padding out. Sums accumulate in float32. In bf16 the centring uses the mean rounded to bf16, and the
     /// variance and shift are corrected in float32 for that rounding; the spread's norm comes back in bf16 (2^-9 relative).
     /// </remarks>
     public static Tensor TimeGroupNorm(Tensor x, Tensor? lengths, Tensor? weight, Tensor? bias, double eps)
@@ -41,9 +49,7 @@ static class MaskedNormalization
         using var scope = NewDisposeScope();
         var valid = lengths is null ? null : ValidFrames(x, lengths);                         // (B, T, 1), x's dtype
         if (valid is not null) x = x.masked_fill(valid.eq(0), 0.0);
-        var count = lengths is null
-            ? full(1, 1, 1, (double)x.shape[1], ScalarType.Float32, x.device)
-            : lengths.clamp_min(1).to(ScalarType.Float32).view(-1, 1, 1);                       // (B, 1, 1)
+        var count = FrameCount(lengths, x.shape[1], ScalarType.Float32, x.device);              // (B, 1, 1)
         var mean = x.sum(1, keepdim: true, type: ScalarType.Float32) / count;                  // (B, 1, C)
         var rounded = mean.to(x.dtype);
         var delta = mean - rounded.to(ScalarType.Float32);                                       // 0 in float32

@@ -38,9 +38,7 @@ static class NormalizedWaveformConvolution
         // Window statistics over the valid frames, centred before the products so that a DC offset cannot cancel.
         var samples = windows.to(ScalarType.Float64);
         var valid = frames is null ? null : MaskedNormalization.ValidFrames(samples, frames);   // (B, T', 1)
-        var count = frames is null
-            ? full(1, 1, 1, (double)samples.shape[1], ScalarType.Float64, x.device)
-            : frames.clamp_min(1).to(ScalarType.Float64).view(-1, 1, 1);                         // (B, 1, 1)
+        var count = MaskedNormalization.FrameCount(frames, samples.shape[1], ScalarType.Float64, x.device);   // (B, 1, 1)
         var meanWindow = (valid is null ? samples : samples * valid).sum(1, keepdim: true) / count;   // (B, 1, K)
         var centred = samples - meanWindow;
         if (valid is not null) centred = centred * valid;
