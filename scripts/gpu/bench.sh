@@ -24,7 +24,7 @@ if [[ $what == *model* || $what == all ]]; then
 fi
 pack
 if [[ $what == *tokenize* || $what == all ]]; then
-  # In corpus order (each length-sorted group holds the same lengths) and shuffled (every group differs, as in a
+  # In corpus order (every part holds the same lengths: 16 copies of the 256 files) and shuffled (every part differs, as in a
   # real manifest, so the device keeps meeting new batch shapes).
   for order in tokenize tokenize_shuffled; do
     nvidia-smi --query-gpu=utilization.gpu,memory.used --format=csv,noheader,nounits -lms 250 > "$RESULTS/${order}_gpu_util.csv" &

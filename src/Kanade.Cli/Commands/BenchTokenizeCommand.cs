@@ -27,7 +27,7 @@ internal static class BenchTokenizeCommand
         var repeat = TokenizeCommand.Positive(new Option<int>("--repeat") { Description = "List the corpus this many times in a manifest (distinct ids), for long runs without writing more audio.", DefaultValueFactory = _ => 1 });
         var maxBatchSeconds = new Option<double?>("--max-batch-seconds") { Description = "As for tokenize.", HelpName = "SECONDS" };
         var workersPerDevice = new Option<int?>("--workers-per-device") { Description = "As for tokenize." };
-        var shuffle = new Option<bool>("--shuffle") { Description = "List the files in a seeded random order, as a real corpus's manifest mixes lengths: each length-sorted group then differs, and so do the batch shapes the device meets." };
+        var shuffle = new Option<bool>("--shuffle") { Description = "List the files in a seeded random order, as a real corpus's manifest mixes lengths: each part then holds a different mix of lengths, and so the batch shapes the device meets differ from part to part." };
         var keep = new Option<string?>("--work-dir") { Description = "Folder for the corpus and output (default: a temporary folder, deleted after).", HelpName = "DIR" };
         var command = new Command("tokenize", "Audio hours per hour and peak RSS of 'kanade tokenize' on a synthetic corpus.") { device, files, seconds, batchSize, decodeThreads, repeat, shuffle, maxBatchSeconds, workersPerDevice, keep };
         model.AddTo(command);

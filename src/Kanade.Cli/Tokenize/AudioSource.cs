@@ -1,3 +1,4 @@
+using Kanade.Audio;
 using static TorchSharp.torch;
 
 namespace Kanade.Cli.Tokenize;
@@ -19,6 +20,12 @@ internal interface IAudioSource
 {
     /// <summary>Decodes <paramref name="item"/>; never throws for a bad file, returning the reason instead.</summary>
     DecodedAudio Load(CorpusItem item);
+
+    /// <summary>
+    /// The samples <see cref="Load"/> will return for <paramref name="item"/>, from what can be known without decoding
+    /// (a file's header), or null when that cannot be read; used to plan batches before decoding.
+    /// </summary>
+    long? PlannedSamples(CorpusItem item);
 }
 
 /// <summary>
@@ -29,6 +36,20 @@ internal interface IAudioSource
 /// </summary>
 internal sealed class FileAudioSource(int sampleRate, long minimumSamples, bool pinMemory = false) : IAudioSource
 {
+    /// <inheritdoc/>
+    public long? PlannedSamples(CorpusItem item)
+    {
+        try
+        {
+            var info = AudioFile.Info(item.FullPath);
+            return info.SampleRate > 0 ? Resampler.OutputLength(info.Frames, info.SampleRate, sampleRate) : null;
+        }
+        catch (Exception e) when (e is AudioFileException or IOException or UnauthorizedAccessException or InvalidDataException or ArgumentException)
+        {
+            return null;
+        }
+    }
+
     /// <inheritdoc/>
     public DecodedAudio Load(CorpusItem item)
     {

@@ -7,8 +7,9 @@ using Kanade.MLNet;
 namespace Kanade.Cli.Tokenize;
 
 /// <summary>
-/// Runs a <see cref="TokenizeJob"/>: background threads decode the shard's unfinished parts in corpus order into a
-/// bounded queue; a batcher cuts what is ready into length-bucketed batches; one worker per device encodes them; this
+/// Runs a <see cref="TokenizeJob"/>: each of the shard's unfinished parts is cut into length-sorted batches from its
+/// files' headers (<see cref="BatchPlanner"/>); background threads decode the items batch by batch into a bounded
+/// queue; a batcher hands each batch on once all its items are in; one worker per device encodes them; this
 /// thread gathers results by part and commits each part as soon as all its rows are in (rows in corpus order, so the
 /// files never depend on scheduling). Memory stays bounded by the queue sizes whatever the corpus size.
 /// </summary>
@@ -89,24 +90,20 @@ internal sealed class TokenizeRunner(TokenizeJob job)
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         var token = stop.Token;
         int queue = Math.Max(4, job.BatchSize * 4);
-        var decoded = Channel.CreateBounded<DecodedAudio>(new BoundedChannelOptions(queue) { SingleReader = true });
+        var decoded = Channel.CreateBounded<(DecodedAudio Audio, PlannedItem Plan)>(new BoundedChannelOptions(queue) { SingleReader = true });
         var batches = Channel.CreateBounded<List<DecodedAudio>>(new BoundedChannelOptions(2 * job.Encoders.Count) { SingleWriter = true });
         var results = Channel.CreateUnbounded<ItemResult>(new UnboundedChannelOptions { SingleReader = true });
-        var items = pending.SelectMany(part =>
-        {
-            var (first, count) = job.Plan.Items(part);
-            return job.Corpus.Items.Skip(first).Take(count);
-        });
+        var planned = BatchPlanner.For(job).Items(pending, token);
 
         var decoding = Task.Run(async () =>
         {
             try
             {
-                await Parallel.ForEachAsync(items, new ParallelOptions { MaxDegreeOfParallelism = job.DecodeThreads, CancellationToken = token },
-                    async (item, ct) =>
+                await Parallel.ForEachAsync(planned, new ParallelOptions { MaxDegreeOfParallelism = job.DecodeThreads, CancellationToken = token },
+                    async (plan, ct) =>
                     {
-                        var audio = clock.Time("decode", () => job.Audio.Load(item));
-                        await clock.TimeAsync("decode_waiting_for_queue", decoded.Writer.WriteAsync(audio, ct));
+                        var audio = clock.Time("decode", () => job.Audio.Load(plan.Item));
+                        await clock.TimeAsync("decode_waiting_for_queue", decoded.Writer.WriteAsync((audio, plan), ct));
                     });
             }
             finally
@@ -115,30 +112,26 @@ internal sealed class TokenizeRunner(TokenizeJob job)
             }
         }, token);
 
-        // Batches are cut from fixed groups of consecutive items of one part, never from whatever happens to be
-        // decoded: batched floats depend on a batch's members, and a part must come out the same in every run. A
-        // group of eight batches sorts into batches half as spread in length as four did (a 5-15 s corpus: 1.25 s
-        // instead of 2.5 s), for at most about twice the decoded audio held.
-        int groupSize = Math.Max(1, job.BatchSize * 8);
+        // Items arrive in plan order, give or take the decode threads, so only a batch or two is ever being filled.
         var batching = Task.Run(async () =>
         {
             try
             {
-                var groups = new Dictionary<(int Part, int Group), List<DecodedAudio>>();
+                var filling = new Dictionary<int, List<DecodedAudio>>();
                 while (await clock.TimeAsync("batch_waiting_for_decode", decoded.Reader.WaitToReadAsync(token)))
                 {
-                    if (!decoded.Reader.TryRead(out var audio)) continue;
-                    int index = audio.Item.Index, part = job.Plan.PartOf(index);
-                    var (first, count) = job.Plan.Items(part);
-                    int group = (index - first) / groupSize;
-                    var key = (part, group);
-                    if (!groups.TryGetValue(key, out var members)) groups[key] = members = [];
+                    if (!decoded.Reader.TryRead(out var next)) continue;
+                    var (audio, plan) = next;
+                    if (!filling.TryGetValue(plan.Batch, out var members)) filling[plan.Batch] = members = new List<DecodedAudio>(plan.Members);
                     members.Add(audio);
-                    if (members.Count < Math.Min(groupSize, count - group * groupSize)) continue;
-                    groups.Remove(key);
+                    if (members.Count < plan.Members) continue;
+                    filling.Remove(plan.Batch);
                     foreach (var failed in members.Where(m => m.Error is not null))
                         results.Writer.TryWrite(new ItemResult(failed.Item, null, failed.Error, 0));
-                    foreach (var batch in LengthBuckets.Split(members.Where(m => m.Error is null), job.BatchSize, job.MaxBatchSamples, job.IsWindowed))
+                    // Cut again from the decoded lengths, in case a header promised other lengths than the file holds:
+                    // the planned batch nearly always comes back whole.
+                    foreach (var batch in LengthBuckets.Split(members.Where(m => m.Error is null), m => m.Samples, m => m.Item.Index,
+                                                              job.BatchSize, job.MaxBatchSamples, job.IsWindowed))
                         await batches.Writer.WriteAsync(batch, token);
                 }
             }
