@@ -1,3 +1,4 @@
+using TorchSharp;
 using Kanade.Ssl;
 using static TorchSharp.torch;
 
@@ -99,6 +100,49 @@ public sealed class Wav2Vec2ModelTests
         var shortClip = Fixtures.Clip("tiny12", "short_24k.wav")["resampled_16k"];
         var longClip = Fixtures.Clip("tiny12", "real_front_center_48k.wav")["resampled_16k"];
         AssertBatchEqualsSingles(model, shortClip, longClip);
+    }
+
+    [TestMethod]
+    public void Bf16BatchesAreAsCloseToFloat32AsBf16SingleRuns()
+    {
+        // bf16 batches write WavLM's gated bias as a rank-one product and mask padded keys through extra query/key
+        // dimensions (WavLMSelfAttention); single utterances keep the broadcast bias. Both must land within bf16
+        // rounding of the float32 run of each item: a misplaced bias, an unmasked padded key or a wrong score scale
+        // would be off by far more.
+        // On $KANADE_TEST_DEVICE: on CUDA the batches run through cuDNN's attention, as tokenize runs them.
+        using var model = TinySsl.Load("tiny12");
+        using var scope = NewDisposeScope();
+        model.to(Fixtures.Device);
+        var shortClip = Fixtures.Clip("tiny12", "short_24k.wav")["resampled_16k"].to(Fixtures.Device);
+        var longClip = Fixtures.Clip("tiny12", "espeak_default_22k.wav")["resampled_16k"].to(Fixtures.Device);
+        var exact = new[] { shortClip, longClip }.Select(c => model.ExtractFeatures(c.unsqueeze(0)).Layers).ToArray();
+
+        model.to(ScalarType.BFloat16);
+        var singles = new[] { shortClip, longClip }.Select(c => model.ExtractFeatures(c.unsqueeze(0).to(ScalarType.BFloat16)).Layers).ToArray();
+        long samples = longClip.shape[0];
+        var padded = stack([nn.functional.pad(shortClip, [0, samples - shortClip.shape[0]]), longClip]).to(ScalarType.BFloat16);
+        var (ragged, _) = model.ExtractFeatures(padded, tensor(new[] { shortClip.shape[0], samples }, device: Fixtures.Device));
+        var (equal, _) = model.ExtractFeatures(stack([longClip, longClip]).to(ScalarType.BFloat16));
+
+        long[] frames = [model.GetOutputFrames(shortClip.shape[0]), model.GetOutputFrames(samples)];
+        double Error(Tensor actual, Tensor expected) =>
+            (actual.to(ScalarType.Float32) - expected).abs().max().item<float>() / expected.abs().max().item<float>();
+        var report = new List<string>();
+        for (int layer = 0; layer < model.NumLayers; layer++)
+            for (int item = 0; item < 2; item++)
+            {
+                var reference = exact[item][layer][0];
+                double single = Error(singles[item][layer][0], reference);
+                double batched = Error(ragged[layer][item, ..(int)frames[item]], reference);
+                Assert.IsLessThan(0.05, single, $"layer {layer + 1}, item {item + 1}: bf16 single run vs float32");
+                Assert.IsLessThanOrEqualTo(2 * single + 0.01, batched, $"layer {layer + 1}, item {item + 1}: padded bf16 batch vs float32 ({single:E2} alone)");
+                report.Add($"L{layer + 1}/{item + 1}: {single:E2} alone, {batched:E2} padded");
+            }
+        for (int layer = 0; layer < model.NumLayers; layer++)
+            for (int item = 0; item < 2; item++)
+                Assert.IsLessThanOrEqualTo(2 * Error(singles[1][layer][0], exact[1][layer][0]) + 0.01, Error(equal[layer][item], exact[1][layer][0]),
+                    $"layer {layer + 1}, item {item + 1}: equal-length bf16 batch vs float32");
+        TestContext.WriteLine(string.Join(", ", report));
     }
 
     void AssertBatchEqualsSingles(Wav2Vec2Model model, Tensor first, Tensor second)
