@@ -97,7 +97,7 @@ public static class Fixtures
         if (!string.IsNullOrEmpty(env)) return env;
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
             if (File.Exists(System.IO.Path.Combine(dir.FullName, "Kanade.MLNet.sln"))) return dir.FullName;
-        throw new DirectoryNotFoundException("Kanade.MLNet.sln not found above " + AppContext.BaseDirectory);
+        throw new DirectoryNotFoundException($"Kanade.MLNet.sln not found above {AppContext.BaseDirectory}; outside a checkout, set KANADE_REPO to one.");
     }
 
     static string FindRoot()
