@@ -7,11 +7,10 @@ namespace Kanade.Cli.Tests;
 public sealed class BatchPlannerTests
 {
     /// <summary>Lengths by item index; null for a file whose header cannot be read.</summary>
-    sealed class HeaderLengths(IReadOnlyDictionary<int, long?> samples) : IAudioSource
+    sealed class HeaderLengths(IReadOnlyDictionary<int, long?> samples)
     {
         public int Probes;
         public long? PlannedSamples(CorpusItem item) { Interlocked.Increment(ref Probes); return samples[item.Index]; }
-        public DecodedAudio Load(CorpusItem item) => throw new InvalidOperationException("planning never decodes");
     }
 
     static List<CorpusItem> Corpus(int count) =>
@@ -38,7 +37,7 @@ public sealed class BatchPlannerTests
         // Part 0 holds items 0-6, part 1 items 7-9; lengths in a mixed order, with one tie (items 1 and 4).
         long?[] lengths = [70, 20, 90, 10, 20, 50, 30, 900, 100, 500];
         var audio = new HeaderLengths(lengths.Select((l, i) => (i, l)).ToDictionary(p => p.i, p => p.l));
-        var planner = new BatchPlanner(Corpus(10), new PartPlan(10, 7, 1, 0), audio, batchSize: 3, maxBatchSamples: 10_000,
+        var planner = new BatchPlanner(Corpus(10), new PartPlan(10, 7, 1, 0), audio.PlannedSamples, batchSize: 3, maxBatchSamples: 10_000,
                                        isWindowed: _ => false, threads: 2);
         var planned = planner.Items([0, 1], CancellationToken.None).ToList();
         // Shortest first, ties by corpus index; a part's batches never take items of another part.
@@ -54,7 +53,7 @@ public sealed class BatchPlannerTests
         long?[] lengths = [40, null, 30, 5_000, 35, 41];
         var audio = new HeaderLengths(lengths.Select((l, i) => (i, l)).ToDictionary(p => p.i, p => p.l));
         // Windowed from 1,000 samples; at most 100 padded samples per batch (two of 40, not three).
-        var planner = new BatchPlanner(Corpus(6), new PartPlan(6, 6, 1, 0), audio, batchSize: 8, maxBatchSamples: 100,
+        var planner = new BatchPlanner(Corpus(6), new PartPlan(6, 6, 1, 0), audio.PlannedSamples, batchSize: 8, maxBatchSamples: 100,
                                        isWindowed: s => s >= 1_000, threads: 3);
         var batches = Batches(planner.Items([0], CancellationToken.None));
         Assert.AreEqual("2,4|3|0,5|1", string.Join("|", batches.Select(b => string.Join(",", b))));
@@ -64,7 +63,7 @@ public sealed class BatchPlannerTests
     public void BatchesOfOneKeepCorpusOrderWithoutReadingHeaders()
     {
         var audio = new HeaderLengths(Enumerable.Range(0, 5).ToDictionary(i => i, i => (long?)(100 - i)));
-        var planner = new BatchPlanner(Corpus(5), new PartPlan(5, 2, 1, 0), audio, batchSize: 1, maxBatchSamples: 10_000,
+        var planner = new BatchPlanner(Corpus(5), new PartPlan(5, 2, 1, 0), audio.PlannedSamples, batchSize: 1, maxBatchSamples: 10_000,
                                        isWindowed: _ => false, threads: 2);
         var planned = planner.Items([0, 1, 2], CancellationToken.None).ToList();
         CollectionAssert.AreEqual(new[] { 0, 1, 2, 3, 4 }, planned.Select(p => p.Item.Index).ToArray());

@@ -57,6 +57,7 @@ public sealed class TokenizeTests
             TensorAssert.Close(tensor(row.GlobalEmbedding), expected.GlobalEmbedding!, TensorAssert.Shallow, row.AudioId + " global embedding");
         }
         Assert.IsGreaterThanOrEqualTo(0.999, (double)same / total, $"{same} of {total} tokens agree");
+        Assert.IsTrue(Summary(output).StageSeconds.ContainsKey("plan"), "batches of six are planned from the headers, and that time is reported");
     }
 
     [TestMethod]

@@ -16,19 +16,20 @@ internal sealed record PlannedItem(CorpusItem Item, int Batch, int Members);
 /// </summary>
 /// <param name="corpus">Every item of the corpus.</param>
 /// <param name="parts">How the corpus is cut into parts.</param>
-/// <param name="audio">Gives each item's length before decoding.</param>
+/// <param name="plannedSamples">Each item's length before decoding (<see cref="IAudioSource.PlannedSamples"/>).</param>
 /// <param name="batchSize">Items per batch at most (1: corpus order, no headers read).</param>
 /// <param name="maxBatchSamples">Padded samples per batch at most.</param>
 /// <param name="isWindowed">Whether an utterance of so many samples is encoded in windows, alone.</param>
 /// <param name="threads">Headers read at once.</param>
-internal sealed class BatchPlanner(IReadOnlyList<CorpusItem> corpus, PartPlan parts, IAudioSource audio, int batchSize,
+internal sealed class BatchPlanner(IReadOnlyList<CorpusItem> corpus, PartPlan parts, Func<CorpusItem, long?> plannedSamples, int batchSize,
                                    long maxBatchSamples, Func<long, bool> isWindowed, int threads)
 {
     int nextBatch;
 
-    /// <summary>The planner of <paramref name="job"/>'s corpus, parts, audio source and batch limits.</summary>
-    public static BatchPlanner For(TokenizeJob job) =>
-        new(job.Corpus.Items, job.Plan, job.Audio, job.BatchSize, job.MaxBatchSamples, job.IsWindowed, job.DecodeThreads);
+    /// <summary>The planner of <paramref name="job"/>'s corpus, parts, audio source and batch limits; header reads timed as <c>plan</c>.</summary>
+    public static BatchPlanner For(TokenizeJob job, StageClock clock) =>
+        new(job.Corpus.Items, job.Plan, item => clock.Time("plan", () => job.Audio.PlannedSamples(item)),
+            job.BatchSize, job.MaxBatchSamples, job.IsWindowed, job.DecodeThreads);
 
     /// <summary>
     /// Every item of the parts <paramref name="partIds"/>, part by part, batch by batch. The next part's headers are read while
@@ -56,7 +57,7 @@ internal sealed class BatchPlanner(IReadOnlyList<CorpusItem> corpus, PartPlan pa
         if (batchSize == 1) return items.Select(item => new List<CorpusItem> { item }).ToList();
         var samples = new long?[items.Length];
         Parallel.For(0, items.Length, new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = token },
-            i => samples[i] = audio.PlannedSamples(items[i]));
+            i => samples[i] = plannedSamples(items[i]));
         // A file whose header cannot be read goes alone: decoding it reports why.
         var unreadable = Enumerable.Range(0, items.Length).Where(i => samples[i] is null).Select(i => new List<CorpusItem> { items[i] });
         var readable = Enumerable.Range(0, items.Length).Where(i => samples[i] is not null);

@@ -12,7 +12,7 @@ internal sealed class StageClock
     /// <summary>Stage names in report order.</summary>
     public static readonly string[] Stages =
     [
-        "decode", "decode_waiting_for_queue", "batch_waiting_for_decode", "encode", "encode_waiting_for_batches", "commit",
+        "plan", "decode", "decode_waiting_for_queue", "batch_waiting_for_decode", "encode", "encode_waiting_for_batches", "commit",
     ];
 
     readonly long[] ticks = new long[Stages.Length];

@@ -93,7 +93,7 @@ internal sealed class TokenizeRunner(TokenizeJob job)
         var decoded = Channel.CreateBounded<(DecodedAudio Audio, PlannedItem Plan)>(new BoundedChannelOptions(queue) { SingleReader = true });
         var batches = Channel.CreateBounded<List<DecodedAudio>>(new BoundedChannelOptions(2 * job.Encoders.Count) { SingleWriter = true });
         var results = Channel.CreateUnbounded<ItemResult>(new UnboundedChannelOptions { SingleReader = true });
-        var planned = BatchPlanner.For(job).Items(pending, token);
+        var planned = BatchPlanner.For(job, clock).Items(pending, token);
 
         var decoding = Task.Run(async () =>
         {
@@ -194,6 +194,16 @@ internal sealed class TokenizeRunner(TokenizeJob job)
                     CheckErrors(records, OpenErrors().Count);
                 }
             }
+        }
+        catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
+        {
+            // Not the user's cancellation: a failing producer cancelled the others and this loop. Its own exception is
+            // the one to report, not the cancellation it caused.
+            stop.Cancel();
+            try { await producers; } catch { /* inspected below */ }
+            if (FirstFailure(producers.Exception) is { } first and not OperationCanceledException)
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(first).Throw();
+            throw;
         }
         catch
         {
