@@ -30,6 +30,9 @@ if [ "$tests" = 1 ]; then
   tmp=$(mktemp -d)
   dotnet publish tests/Kanade.Tests -c Release -r linux-x64 --self-contained -p:KanadeTestRunner=true -p:TorchBackend=external -o "$tmp/tests" >&2
   rm -f "$tmp"/tests/libtorch*.so* "$tmp"/tests/libc10*.so*
+  # Coverage and localised resources are not needed there, and the device tool carries 64 MiB at most.
+  rm -rf "$tmp"/tests/Microsoft.CodeCoverage "$tmp"/tests/libInstrumentationEngine.so
+  find "$tmp/tests" -mindepth 1 -maxdepth 1 -type d -name '??' -o -mindepth 1 -maxdepth 1 -type d -name '??-*' | xargs -r rm -rf
   mkdir -p "$tmp/tests/fixtures"
   for set in tiny12 tiny25; do
     mkdir -p "$tmp/tests/fixtures/$set"
