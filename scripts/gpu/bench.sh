@@ -9,10 +9,7 @@ OUT=${OUT:-gpu-results}; mkdir -p "$OUT"; OUT=$(cd "$OUT" && pwd)
 RESULTS=${RESULTS:-$(mktemp -d)}; mkdir -p "$RESULTS"
 pack() { tar -C "$RESULTS" -czf "$OUT/bench-results.tgz" .; }
 export APP_DIR=${APP_DIR:-/tmp/kanade-app}; mkdir -p "$APP_DIR"
-# A machine without libsndfile1 (no apt there) gets the copy prepare.sh --with-libsndfile put in .gpu/lib.
-if [ -d .gpu/lib ] && ! ldconfig -p | grep -q libsndfile.so.1; then
-  export KANADE_LIBSNDFILE=$PWD/.gpu/lib/libsndfile.so.1 LD_LIBRARY_PATH=$PWD/.gpu/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
-fi
+source scripts/gpu/libsndfile.sh
 K() { .gpu/run.sh .gpu/app.tar.xz kanade "$@"; }
 what=${*:-all}
 nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader > "$RESULTS/gpu.txt"

@@ -8,9 +8,7 @@ repo=$PWD; dir=$(mktemp -d)
 tar -C "$dir" -xJf .gpu/tests.tar.xz
 lib=${TORCH_LIB:-$(python3 -c 'import os, torch; print(os.path.join(os.path.dirname(torch.__file__), "lib"))')}
 export LD_LIBRARY_PATH="$lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
-if [ -d .gpu/lib ] && ! ldconfig -p | grep -q libsndfile.so.1; then
-  export KANADE_LIBSNDFILE=$repo/.gpu/lib/libsndfile.so.1 LD_LIBRARY_PATH=$repo/.gpu/lib:$LD_LIBRARY_PATH
-fi
+source scripts/gpu/libsndfile.sh
 export KANADE_TEST_DEVICE=cuda KANADE_FIXTURES=$dir/tests/fixtures KANADE_REPO=$repo
 (cd "$dir/tests" && ./Kanade.Tests --output detailed "$@") > "$OUT/tests.txt" 2>&1
 status=$?

@@ -44,7 +44,7 @@ internal sealed class FileAudioSource(int sampleRate, long minimumSamples, bool 
             var info = AudioFile.Info(item.FullPath);
             return info.SampleRate > 0 ? Resampler.OutputLength(info.Frames, info.SampleRate, sampleRate) : null;
         }
-        catch (Exception e) when (e is AudioFileException or IOException or UnauthorizedAccessException or InvalidDataException or ArgumentException)
+        catch (Exception e) when (IsUnreadableFile(e))
         {
             return null;
         }
@@ -72,13 +72,13 @@ internal sealed class FileAudioSource(int sampleRate, long minimumSamples, bool 
             }
             return new DecodedAudio(item, waveform, info.DurationSeconds, info.SampleRate, null);
         }
-        catch (AudioFileException e)
+        catch (Exception e) when (IsUnreadableFile(e))
         {
-            return new DecodedAudio(item, null, 0, 0, e.Problem);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or ArgumentException)
-        {
-            return new DecodedAudio(item, null, 0, 0, e.Message);
+            return new DecodedAudio(item, null, 0, 0, e is AudioFileException audio ? audio.Problem : e.Message);
         }
     }
+
+    /// <summary>What a bad or missing file raises, as against a bug.</summary>
+    static bool IsUnreadableFile(Exception e) =>
+        e is AudioFileException or IOException or UnauthorizedAccessException or InvalidDataException or ArgumentException;
 }

@@ -195,20 +195,15 @@ internal sealed class TokenizeRunner(TokenizeJob job)
                 }
             }
         }
-        catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
+        catch (Exception e)
         {
-            // Not the user's cancellation: a failing producer cancelled the others and this loop. Its own exception is
-            // the one to report, not the cancellation it caused.
             stop.Cancel();
             try { await producers; } catch { /* inspected below */ }
-            if (FirstFailure(producers.Exception) is { } first and not OperationCanceledException)
+            // A cancellation the user did not ask for came from a failing producer, which cancelled the others and this
+            // loop: its own exception is the one to report.
+            if (e is OperationCanceledException && !cancellation.IsCancellationRequested
+                && FirstFailure(producers.Exception) is { } first and not OperationCanceledException)
                 System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(first).Throw();
-            throw;
-        }
-        catch
-        {
-            stop.Cancel();
-            try { await producers; } catch { /* the first failure is the one reported */ }
             throw;
         }
         try

@@ -57,7 +57,7 @@ sealed class WavLMSelfAttention : EncoderSelfAttention
         }
 
         Tensor? mask = paddingBias;
-        Tensor output;
+        Tensor? output = null;
         if (positionBias is not null)
         {
             var queryHeads = x.reshape(batch, frames, NumHeads, HeadDim).permute(0, 2, 1, 3);   // (B, T, D) -> (B, H, T, hd)
@@ -68,17 +68,22 @@ sealed class WavLMSelfAttention : EncoderSelfAttention
             var scale = gateA * (gateB * gru_rel_pos_const - 1.0) + 2.0;                      // (B, H, T, 1)
             if (UsesRankOneBias(x))
             {
-                output = AttendWithRankOneBias(x, scale, positionBias, paddingBias);
-                if (computedHere) positionBias.MoveToOuterDisposeScope();
-                return (output.MoveToOuterDisposeScope(), positionBias);
+                mask = RankOneBias(scale, positionBias);
+                if (paddingBias is not null) output = AttendWithPaddingDims(x, mask, paddingBias);
             }
-            mask = paddingBias is null
-                ? scale * positionBias                                                         // (B, H, T, T)
-                : paddingBias.addcmul(scale, positionBias, 1);
+            else
+            {
+                mask = paddingBias is null
+                    ? scale * positionBias                                                     // (B, H, T, T)
+                    : paddingBias.addcmul(scale, positionBias, 1);
+            }
         }
 
-        var qkv = attention.ProjectInput(x).chunk(3, -1);
-        output = attention.ProjectOutput(Attend(SplitHeads(qkv[0]), SplitHeads(qkv[1]), SplitHeads(qkv[2]), mask));
+        if (output is null)
+        {
+            var qkv = attention.ProjectInput(x).chunk(3, -1);
+            output = attention.ProjectOutput(Attend(SplitHeads(qkv[0]), SplitHeads(qkv[1]), SplitHeads(qkv[2]), mask));
+        }
         output.MoveToOuterDisposeScope();
         if (computedHere) positionBias!.MoveToOuterDisposeScope();
         return (output, positionBias);
@@ -93,27 +98,29 @@ sealed class WavLMSelfAttention : EncoderSelfAttention
     bool UsesRankOneBias(Tensor x) => !training && x.shape[0] > 1 && x.dtype is ScalarType.BFloat16 or ScalarType.Float16;
 
     /// <summary>
-    /// Attention with the gated bias scale (B, H, T, 1) x position bias (1, H, T, T) written by one batched product over
-    /// (head, query) pairs: (B, 1) x (1, T) each, laid out (H, T, B, T) and read as (B, H, T, T) through strides, with
-    /// the same products and roundings as the broadcast multiply. That form cannot add the per-item padding term, so
-    /// padded keys are masked through the scores instead: every head gets <see cref="PaddingDims"/> extra query and key
-    /// dimensions (query 1, key 0, or the padding bias scaled up for padded keys), which add exactly 0 to every real
-    /// score and push padded keys' scores below -10,000, where their weight is exactly 0 as with the bias. SDPA scales
-    /// scores by 1 / sqrt(widened head size), so queries are scaled to keep q.k / sqrt(hd): one more rounding of the
-    /// queries in their dtype (2^-9 relative in bf16).
+    /// The gated bias scale (B, H, T, 1) x position bias (1, H, T, T) written by one batched product over (head, query)
+    /// pairs: (B, 1) x (1, T) each, laid out (H, T, B, T) and returned as a (B, H, T, T) view, with the same products
+    /// and roundings as the broadcast multiply.
     /// </summary>
-    Tensor AttendWithRankOneBias(Tensor x, Tensor scale, Tensor positionBias, Tensor? paddingBias)
+    Tensor RankOneBias(Tensor scale, Tensor positionBias)
     {
-        long batch = x.shape[0], frames = x.shape[1];
+        long batch = scale.shape[0], frames = scale.shape[2];
         var gates = scale.reshape(batch, NumHeads * frames).t().unsqueeze(-1);             // (H T, B, 1)
         var rows = positionBias.reshape(NumHeads * frames, 1, frames);                    // (H T, 1, T)
-        var bias = gates.bmm(rows).view(NumHeads, frames, batch, frames).permute(2, 0, 1, 3); // (B, H, T, T) view of (H, T, B, T)
-        if (paddingBias is null)
-        {
-            var qkv = attention.ProjectInput(x).chunk(3, -1);
-            return attention.ProjectOutput(Attend(SplitHeads(qkv[0]), SplitHeads(qkv[1]), SplitHeads(qkv[2]), bias));
-        }
-        long width = HeadDim + PaddingDims;
+        return gates.bmm(rows).view(NumHeads, frames, batch, frames).permute(2, 0, 1, 3); // (B, H, T, T) view of (H, T, B, T)
+    }
+
+    /// <summary>
+    /// Attention under <paramref name="bias"/> (from <see cref="RankOneBias"/>, which cannot add the per-item padding
+    /// term) with padded keys masked through the scores instead: every head gets <see cref="PaddingDims"/> extra query
+    /// and key dimensions (query 1, key 0, or the padding bias scaled up for padded keys), which add exactly 0 to every
+    /// real score and push padded keys' scores below -10,000, where their weight is exactly 0 as with the bias. SDPA
+    /// scales scores by 1 / sqrt(widened head size), so queries are scaled to keep q.k / sqrt(hd): one more rounding of
+    /// the queries in their dtype (2^-9 relative in bf16).
+    /// </summary>
+    Tensor AttendWithPaddingDims(Tensor x, Tensor bias, Tensor paddingBias)
+    {
+        long batch = x.shape[0], frames = x.shape[1], width = HeadDim + PaddingDims;
         var widened = attention.ProjectInputWidened(x, NumHeads, PaddingDims, Math.Sqrt((double)width / HeadDim)); // (B, T, 3, H, w)
         // Padded keys' first extra dimension: the padding bias (0 or -10,000) times sqrt(w), so their score drops by it.
         widened.select(2, 1).select(-1, HeadDim).add_(paddingBias.view(batch, frames, 1) * Math.Sqrt(width));
