@@ -22,7 +22,7 @@ public sealed class AdaLNZero : Module<Tensor, Tensor, (Tensor Modulated, Tensor
     {
         this.returnGate = returnGate;
         norm = LayerNorm(dim, eps, elementwise_affine: false);
-        condition_proj = Sequential(SiLU(), Linear(conditionDim, (returnGate ? 3 : 2) * dim));
+        condition_proj = Sequential(SiLU(), new Dense(conditionDim, (returnGate ? 3 : 2) * dim));
         RegisterComponents();
     }
 

@@ -11,7 +11,7 @@ public sealed class Attention : Module<Tensor, Tensor>
 {
     // Field names are the checkpoint's parameter names (snake_case on purpose).
 #pragma warning disable IDE1006
-    readonly Linear wq, wk, wv, wo;
+    readonly Dense wq, wk, wv, wo;
 #pragma warning restore IDE1006
     readonly int heads, headDim;
     readonly double dropout;
@@ -31,10 +31,10 @@ public sealed class Attention : Module<Tensor, Tensor>
         this.dropout = dropout;
         WindowSize = windowSize;
         Causal = causal;
-        wq = Linear(dim, heads * headDim, hasBias: qkvBias);
-        wk = Linear(dim, heads * headDim, hasBias: qkvBias);
-        wv = Linear(dim, heads * headDim, hasBias: qkvBias);
-        wo = Linear(heads * headDim, dim, hasBias: projBias);
+        wq = new Dense(dim, heads * headDim, hasBias: qkvBias);
+        wk = new Dense(dim, heads * headDim, hasBias: qkvBias);
+        wv = new Dense(dim, heads * headDim, hasBias: qkvBias);
+        wo = new Dense(heads * headDim, dim, hasBias: projBias);
         RegisterComponents();
     }
 

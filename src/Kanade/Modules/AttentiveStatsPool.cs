@@ -11,7 +11,7 @@ public sealed class AttentiveStatsPool : Module<Tensor, Tensor>
 {
 #pragma warning disable IDE1006 // checkpoint names
     readonly Sequential attn;
-    readonly Linear proj;
+    readonly Dense proj;
     readonly LayerNorm norm;
 #pragma warning restore IDE1006
 
@@ -23,7 +23,7 @@ public sealed class AttentiveStatsPool : Module<Tensor, Tensor>
             Tanh(),
             Conv1d(attentionChannels, inputChannels, kernel_size: 1),
             Softmax(dim: 2));
-        proj = Linear(inputChannels * 2, outputChannels);
+        proj = new Dense(inputChannels * 2, outputChannels);
         norm = LayerNorm(outputChannels);
         RegisterComponents();
     }

@@ -12,9 +12,9 @@ public sealed class ConvNeXtBlock : Module<Tensor, Tensor>
 #pragma warning disable IDE1006 // checkpoint names
     readonly Conv1d dwconv;
     readonly LayerNorm norm;
-    readonly Linear pwconv1;
+    readonly Dense pwconv1;
     readonly GELU act;
-    readonly Linear pwconv2;
+    readonly Dense pwconv2;
     readonly Parameter? gamma;
 #pragma warning restore IDE1006
 
@@ -23,9 +23,9 @@ public sealed class ConvNeXtBlock : Module<Tensor, Tensor>
     {
         dwconv = Conv1d(dim, dim, kernel_size: 7, padding: 3, groups: dim);
         norm = LayerNorm(dim, 1e-6);
-        pwconv1 = Linear(dim, intermediateDim);
+        pwconv1 = new Dense(dim, intermediateDim);
         act = GELU();
-        pwconv2 = Linear(intermediateDim, dim);
+        pwconv2 = new Dense(intermediateDim, dim);
         if (layerScaleInitValue > 0) gamma = Parameter(torch.full(dim, layerScaleInitValue));
         RegisterComponents();
     }

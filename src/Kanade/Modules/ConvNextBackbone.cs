@@ -29,7 +29,7 @@ public sealed class ConvNextBackbone : Module<Tensor, Tensor>
         norm = LayerNorm(dim, 1e-6);
         double scale = layerScaleInitValue is double v && v != 0 ? v : 1.0 / numLayers;
         convnext = new ModuleList<ConvNeXtBlock>(Enumerable.Range(0, numLayers).Select(_ => new ConvNeXtBlock(dim, intermediateDim, scale)).ToArray());
-        proj_out = outputChannels is int o && o > 0 ? Linear(dim, o) : Identity();
+        proj_out = outputChannels is int o && o > 0 ? new Dense(dim, o) : Identity();
         final_layer_norm = LayerNorm(dim, 1e-6);
         OutputDim = outputChannels is int oc && oc > 0 ? oc : dim;
         RegisterComponents();

@@ -9,7 +9,7 @@ namespace Kanade.Modules;
 public sealed class FeedForward : Module<Tensor, Tensor>
 {
 #pragma warning disable IDE1006 // checkpoint names
-    readonly Linear w1, w2, w3;
+    readonly Dense w1, w2, w3;
 #pragma warning restore IDE1006
 
     /// <summary>The hidden width after the reference's rounding of 2/3 x <paramref name="hiddenDim"/>.</summary>
@@ -24,9 +24,9 @@ public sealed class FeedForward : Module<Tensor, Tensor>
     public FeedForward(int dim, int hiddenDim, int multipleOf, double? ffnDimMultiplier) : base(nameof(FeedForward))
     {
         int hidden = HiddenWidth(hiddenDim, multipleOf, ffnDimMultiplier);
-        w1 = Linear(dim, hidden, hasBias: false);
-        w2 = Linear(hidden, dim, hasBias: false);
-        w3 = Linear(dim, hidden, hasBias: false);
+        w1 = new Dense(dim, hidden, hasBias: false);
+        w2 = new Dense(hidden, dim, hasBias: false);
+        w3 = new Dense(dim, hidden, hasBias: false);
         RegisterComponents();
     }
 

@@ -26,8 +26,8 @@ public sealed class FiniteScalarQuantizer : Module<Tensor, (Tensor Quantized, Te
         Options = options;
         fsq = new Fsq(options.Levels);
         int d = options.Levels.Count;
-        proj_in = options.InputDim != d ? Linear(options.InputDim, d) : Identity();
-        proj_out = options.OutputDim != d ? Linear(d, options.OutputDim) : Identity();
+        proj_in = options.InputDim != d ? new Dense(options.InputDim, d) : Identity();
+        proj_out = options.OutputDim != d ? new Dense(d, options.OutputDim) : Identity();
         RegisterComponents();
     }
 

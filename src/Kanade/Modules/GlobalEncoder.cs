@@ -24,7 +24,7 @@ public sealed class GlobalEncoder : Module<Tensor, Tensor>
         backbone = new ConvNextBackbone(options.InputChannels, options.Dim, options.IntermediateDim, options.NumLayers, skipEmbed: options.SkipEmbed);
         pooling = options.UseAttnPool
             ? new AttentiveStatsPool(options.Dim, options.OutputChannels, options.AttentionChannels)
-            : Sequential(AdaptiveAvgPool1d(1), Flatten(1), Linear(options.Dim, options.OutputChannels), LayerNorm(options.OutputChannels));
+            : Sequential(AdaptiveAvgPool1d(1), Flatten(1), new Dense(options.Dim, options.OutputChannels), LayerNorm(options.OutputChannels));
         RegisterComponents();
     }
 

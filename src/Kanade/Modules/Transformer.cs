@@ -34,8 +34,8 @@ public sealed class Transformer : Module<Tensor, Tensor>
         norm = options.UseAdalnZero
             ? new AdaLNZero(options.Dim, options.AdanormConditionDim ?? throw new ArgumentException("use_adaln_zero needs adanorm_condition_dim."), options.NormEps, returnGate: false)
             : LayerNorm(options.Dim, options.NormEps);
-        input_proj = options.InputDim is int inputDim ? Linear(inputDim, options.Dim) : Identity();
-        output_proj = options.OutputDim is int outputDim ? Linear(options.Dim, outputDim) : Identity();
+        input_proj = options.InputDim is int inputDim ? new Dense(inputDim, options.Dim) : Identity();
+        output_proj = options.OutputDim is int outputDim ? new Dense(options.Dim, outputDim) : Identity();
         if (options.UseRope) rope = new RotaryEmbedding(options.Dim / options.NHeads, 2 * options.MaxSeqLen, options.RopeTheta);
         RegisterComponents();
     }

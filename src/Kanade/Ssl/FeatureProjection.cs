@@ -1,4 +1,5 @@
 // Port of torchaudio models/wav2vec2/components.py FeatureProjection (BSD-2-Clause).
+using Kanade.Modules;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -10,14 +11,14 @@ sealed class FeatureProjection : nn.Module<Tensor, Tensor>
 {
 #pragma warning disable IDE1006 // Field names are the torchaudio state-dict names.
     readonly LayerNorm layer_norm;
-    readonly Linear projection;
+    readonly Dense projection;
     readonly Dropout dropout;
 #pragma warning restore IDE1006
 
     public FeatureProjection(int inFeatures, int outFeatures, double dropoutRate) : base(nameof(FeatureProjection))
     {
         layer_norm = nn.LayerNorm(inFeatures);
-        projection = nn.Linear(inFeatures, outFeatures);
+        projection = new Dense(inFeatures, outFeatures);
         dropout = nn.Dropout(dropoutRate);
         RegisterComponents();
     }

@@ -1,4 +1,5 @@
 // Port of torchaudio models/wav2vec2/components.py FeedForward (BSD-2-Clause).
+using Kanade.Modules;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -10,18 +11,18 @@ namespace Kanade.Ssl;
 sealed class FeedForward : nn.Module<Tensor, Tensor>
 {
 #pragma warning disable IDE1006 // Field names are the torchaudio state-dict names.
-    readonly Linear intermediate_dense;
+    readonly Dense intermediate_dense;
     readonly Dropout intermediate_dropout;
-    readonly Linear output_dense;
+    readonly Dense output_dense;
     readonly Dropout output_dropout;
 #pragma warning restore IDE1006
 
     public FeedForward(int ioFeatures, int intermediateFeatures, double intermediateDropout, double outputDropout)
         : base(nameof(FeedForward))
     {
-        intermediate_dense = nn.Linear(ioFeatures, intermediateFeatures);
+        intermediate_dense = new Dense(ioFeatures, intermediateFeatures);
         intermediate_dropout = nn.Dropout(intermediateDropout);
-        output_dense = nn.Linear(intermediateFeatures, ioFeatures);
+        output_dense = new Dense(intermediateFeatures, ioFeatures);
         output_dropout = nn.Dropout(outputDropout);
         RegisterComponents();
     }

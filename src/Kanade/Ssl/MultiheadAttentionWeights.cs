@@ -1,4 +1,5 @@
 // The parameters of torch.nn.MultiheadAttention that WavLMSelfAttention uses (BSD-3-Clause names).
+using Kanade.Modules;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -14,7 +15,7 @@ sealed class MultiheadAttentionWeights : nn.Module
 #pragma warning disable IDE1006 // Field names are the PyTorch state-dict names.
     readonly Parameter in_proj_weight;
     readonly Parameter in_proj_bias;
-    readonly Linear out_proj;
+    readonly Dense out_proj;
 #pragma warning restore IDE1006
 
     public MultiheadAttentionWeights(int embedDim) : base("MultiheadAttention")
@@ -23,13 +24,13 @@ sealed class MultiheadAttentionWeights : nn.Module
         nn.init.xavier_uniform_(weight);
         in_proj_weight = nn.Parameter(weight);
         in_proj_bias = nn.Parameter(zeros(3L * embedDim));
-        out_proj = nn.Linear(embedDim, embedDim);
-        nn.init.zeros_(out_proj.bias!);
+        out_proj = new Dense(embedDim, embedDim);
+        nn.init.zeros_(out_proj.Bias!);
         RegisterComponents();
     }
 
     /// <summary>(B, T, D) -> (B, T, 3D): queries, keys and values side by side.</summary>
-    public Tensor ProjectInput(Tensor x) => nn.functional.linear(x, in_proj_weight, in_proj_bias);
+    public Tensor ProjectInput(Tensor x) => Dense.Apply(x, in_proj_weight, in_proj_bias);
 
     /// <summary>
     /// (B, T, D) -> (B, T, 3, H, D / H + <paramref name="extra"/>): queries, keys and values per head, each head widened
@@ -50,10 +51,24 @@ sealed class MultiheadAttentionWeights : nn.Module
         extraBias[0, .., 0] = ones(heads, dtype, x.device);
         var bias = cat([(in_proj_bias.view(3, heads, headDim).to(ScalarType.Float32) * scales).to(dtype), extraBias], 2);
         long width = headDim + extra;
-        return nn.functional.linear(x, weight.view(3 * heads * width, dim), bias.view(-1))
+        return Dense.Apply(x, weight.view(3 * heads * width, dim), bias.view(-1))
             .view(x.shape[0], x.shape[1], 3, heads, width).MoveToOuterDisposeScope();
     }
 
     /// <summary>(B, T, D) -> (B, T, D).</summary>
     public Tensor ProjectOutput(Tensor x) => out_proj.call(x);
+
+    /// <summary>
+    /// (B, T, H, D / H + <paramref name="extra"/>) -> (B, T, D): the output projection of heads widened as by
+    /// <see cref="ProjectInputWidened"/>, whose extra dimensions it ignores (zero weights), so that the attention's
+    /// output, laid out (B, T, H, w) by cuDNN, is read in place rather than narrowed into a copy first.
+    /// </summary>
+    public Tensor ProjectOutputWidened(Tensor x, int extra)
+    {
+        using var scope = NewDisposeScope();
+        long dim = out_proj.Weight.shape[0], heads = x.shape[2], headDim = dim / heads;
+        var weight = cat([out_proj.Weight.view(dim, heads, headDim), zeros(dim, heads, extra, out_proj.Weight.dtype, x.device)], 2);
+        return Dense.Apply(x.reshape(x.shape[0], x.shape[1], heads * (headDim + extra)), weight.view(dim, -1), out_proj.Bias)
+            .MoveToOuterDisposeScope();
+    }
 }

@@ -1,4 +1,5 @@
 // Port of torchaudio models/wav2vec2/components.py SelfAttention (BSD-2-Clause).
+using Kanade.Modules;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -9,19 +10,19 @@ namespace Kanade.Ssl;
 sealed class SelfAttention : EncoderSelfAttention
 {
 #pragma warning disable IDE1006 // Field names are the torchaudio state-dict names.
-    readonly Linear k_proj;
-    readonly Linear v_proj;
-    readonly Linear q_proj;
-    readonly Linear out_proj;
+    readonly Dense k_proj;
+    readonly Dense v_proj;
+    readonly Dense q_proj;
+    readonly Dense out_proj;
 #pragma warning restore IDE1006
 
     public SelfAttention(int embedDim, int numHeads, double dropout)
         : base(nameof(SelfAttention), embedDim, numHeads, dropout)
     {
-        k_proj = nn.Linear(embedDim, embedDim);
-        v_proj = nn.Linear(embedDim, embedDim);
-        q_proj = nn.Linear(embedDim, embedDim);
-        out_proj = nn.Linear(embedDim, embedDim);
+        k_proj = new Dense(embedDim, embedDim);
+        v_proj = new Dense(embedDim, embedDim);
+        q_proj = new Dense(embedDim, embedDim);
+        out_proj = new Dense(embedDim, embedDim);
         RegisterComponents();
     }
 

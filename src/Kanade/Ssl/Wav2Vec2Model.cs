@@ -1,4 +1,5 @@
 // Port of torchaudio models/wav2vec2/model.py Wav2Vec2Model, wav2vec2_model and wavlm_model (BSD-2-Clause).
+using Kanade.Modules;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -23,7 +24,7 @@ public sealed class Wav2Vec2Model : nn.Module<Tensor, Tensor>
 #pragma warning disable IDE1006 // Field names are the torchaudio state-dict names.
     readonly ConvFeatureExtractor feature_extractor;
     readonly Wav2Vec2Encoder encoder;
-    readonly Linear? aux;
+    readonly Dense? aux;
 #pragma warning restore IDE1006
 
     /// <summary>Builds the model with random weights, in training mode as a new PyTorch module is.</summary>
@@ -49,7 +50,7 @@ public sealed class Wav2Vec2Model : nn.Module<Tensor, Tensor>
             a.EncoderEmbedDim, a.EncoderDropout, layers, a.EncoderLayerNormFirst, a.EncoderLayerDrop);
         encoder = new Wav2Vec2Encoder(
             new FeatureProjection(convLayers[^1].Channels, a.EncoderEmbedDim, a.EncoderProjectionDropout), transformer);
-        aux = a.AuxNumOut is int outputs ? nn.Linear(a.EncoderEmbedDim, outputs) : null;
+        aux = a.AuxNumOut is int outputs ? new Dense(a.EncoderEmbedDim, outputs) : null;
         RegisterComponents();
     }
 

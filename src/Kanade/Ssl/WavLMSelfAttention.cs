@@ -1,4 +1,5 @@
 // Port of torchaudio models/wav2vec2/wavlm_attention.py WavLMSelfAttention (MIT, Microsoft).
+using Kanade.Modules;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -17,7 +18,7 @@ sealed class WavLMSelfAttention : EncoderSelfAttention
 #pragma warning disable IDE1006 // Field names are the torchaudio state-dict names.
     readonly Embedding? rel_attn_embed;
     readonly MultiheadAttentionWeights attention;
-    readonly Linear gru_rel_pos_linear;
+    readonly Dense gru_rel_pos_linear;
     readonly Parameter gru_rel_pos_const;
 #pragma warning restore IDE1006
 
@@ -36,7 +37,7 @@ sealed class WavLMSelfAttention : EncoderSelfAttention
             buckets = new RelativePositionBuckets(numBuckets, maxDistance);
         }
         attention = new MultiheadAttentionWeights(embedDim);
-        gru_rel_pos_linear = nn.Linear(HeadDim, 8);
+        gru_rel_pos_linear = new Dense(HeadDim, 8);
         gru_rel_pos_const = nn.Parameter(ones(1, numHeads, 1, 1));
         RegisterComponents();
     }
@@ -60,9 +61,10 @@ sealed class WavLMSelfAttention : EncoderSelfAttention
         Tensor? output = null;
         if (positionBias is not null)
         {
-            var queryHeads = x.reshape(batch, frames, NumHeads, HeadDim).permute(0, 2, 1, 3);   // (B, T, D) -> (B, H, T, hd)
-            var gates = gru_rel_pos_linear.call(queryHeads)                                    // (B, H, T, 8)
-                .view(batch, NumHeads, frames, 2, 4).sum(-1).sigmoid();                        // (B, H, T, 2)
+            // The gate layer acts on each head's query alone, so it runs on (B, T, H, hd) as laid out and only its
+            // small output is permuted: no copy of the queries into (B, H, T, hd) first.
+            var gates = gru_rel_pos_linear.call(x.reshape(batch, frames, NumHeads, HeadDim))  // (B, T, H, 8)
+                .view(batch, frames, NumHeads, 2, 4).sum(-1).sigmoid().permute(0, 2, 1, 3);    // (B, H, T, 2)
             var gateA = gates.narrow(-1, 0, 1);
             var gateB = gates.narrow(-1, 1, 1);
             var scale = gateA * (gateB * gru_rel_pos_const - 1.0) + 2.0;                      // (B, H, T, 1)
@@ -126,7 +128,7 @@ sealed class WavLMSelfAttention : EncoderSelfAttention
         widened.select(2, 1).select(-1, HeadDim).add_(paddingBias.view(batch, frames, 1) * Math.Sqrt(width));
         var heads = widened.permute(2, 0, 3, 1, 4);                                      // (3, B, H, T, w), views
         var output = nn.functional.scaled_dot_product_attention(heads[0], heads[1], heads[2], bias, training ? Dropout : 0.0);
-        return attention.ProjectOutput(output.narrow(-1, 0, HeadDim).transpose(1, 2).reshape(batch, frames, EmbedDim));
+        return attention.ProjectOutputWidened(output.transpose(1, 2), PaddingDims);        // (B, T, H, w) -> (B, T, D)
     }
 
     /// <summary>Extra query/key dimensions per head that carry the key padding (cuDNN needs head sizes in multiples of 8).</summary>

@@ -1,4 +1,5 @@
 // Port of kanade-tokenizer module/hift.py ConvRNNF0Predictor (MIT; from CosyVoice 2).
+using Kanade.Modules;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -15,7 +16,7 @@ public sealed class ConvRnnF0Predictor : Module<Tensor, Tensor>
 
 #pragma warning disable IDE1006 // PyTorch attribute names: they are the checkpoint's tensor names.
     readonly Sequential condnet;
-    readonly Linear classifier;
+    readonly Dense classifier;
 #pragma warning restore IDE1006
 
     /// <summary>Creates the predictor for <paramref name="inChannels"/> mel bins.</summary>
@@ -30,7 +31,7 @@ public sealed class ConvRnnF0Predictor : Module<Tensor, Tensor>
             layers.Add(ELU());
         }
         condnet = Sequential(layers);
-        classifier = Linear(condChannels, 1);
+        classifier = new Dense(condChannels, 1);
         RegisterComponents();
     }
 

@@ -1,4 +1,5 @@
 // Port of Vocos heads.py ISTFTHead (MIT).
+using Kanade.Modules;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -14,7 +15,7 @@ public sealed class IstftHead : Module<Tensor, Tensor>
     const double MaxMagnitude = 1e2;
 
 #pragma warning disable IDE1006 // PyTorch attribute names: they are the checkpoint's tensor names.
-    readonly Linear @out;
+    readonly Dense @out;
     readonly VocosIstft istft;
 #pragma warning restore IDE1006
 
@@ -25,7 +26,7 @@ public sealed class IstftHead : Module<Tensor, Tensor>
         if (options.Dim < 1)
             throw new ArgumentException($"ISTFTHead: dim must be positive; got {options.Dim}.", nameof(options));
         Options = options;
-        @out = Linear(options.Dim, options.NFft + 2);
+        @out = new Dense(options.Dim, options.NFft + 2);
         istft = new VocosIstft(options.NFft, options.HopLength, options.NFft, options.Padding);
         RegisterComponents();
     }

@@ -1,4 +1,5 @@
 // Port of kanade-tokenizer module/hift.py SourceModuleHnNSF2 (MIT; harmonic-plus-noise neural source filter).
+using Kanade.Modules;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -10,7 +11,7 @@ public sealed class SourceModuleHnNsf2 : Module<Tensor, Generator?, Tensor>
 {
 #pragma warning disable IDE1006 // PyTorch attribute names: they are the checkpoint's tensor names.
     readonly SineGen2 l_sin_gen;
-    readonly Linear l_linear;
+    readonly Dense l_linear;
 #pragma warning restore IDE1006
 
     /// <summary>Creates the module; <paramref name="upsampleScale"/> is the number of samples per F0 frame.</summary>
@@ -18,7 +19,7 @@ public sealed class SourceModuleHnNsf2 : Module<Tensor, Generator?, Tensor>
         double addNoiseStd = 0.003, double voicedThreshold = 0) : base(nameof(SourceModuleHnNsf2))
     {
         l_sin_gen = new SineGen2(samplingRate, upsampleScale, harmonicNum, sineAmp, addNoiseStd, voicedThreshold);
-        l_linear = Linear(harmonicNum + 1, 1);
+        l_linear = new Dense(harmonicNum + 1, 1);
         RegisterComponents();
     }
 

@@ -1,4 +1,5 @@
 // Port of Vocos modules.py ConvNeXtBlock (MIT).
+using Kanade.Modules;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -14,8 +15,8 @@ public sealed class VocosConvNeXtBlock : Module<Tensor, Tensor?, Tensor>
 #pragma warning disable IDE1006 // PyTorch attribute names: they are the checkpoint's tensor names.
     readonly Conv1d dwconv;
     readonly Module norm;
-    readonly Linear pwconv1;
-    readonly Linear pwconv2;
+    readonly Dense pwconv1;
+    readonly Dense pwconv2;
     readonly Parameter? gamma;
 #pragma warning restore IDE1006
 
@@ -27,8 +28,8 @@ public sealed class VocosConvNeXtBlock : Module<Tensor, Tensor?, Tensor>
         ArgumentOutOfRangeException.ThrowIfLessThan(intermediateDim, 1);
         dwconv = Conv1d(dim, dim, 7, padding: 3, groups: dim);
         norm = adanormNumEmbeddings is int classes ? new AdaLayerNorm(classes, dim, eps: 1e-6) : LayerNorm(dim, eps: 1e-6);
-        pwconv1 = Linear(dim, intermediateDim);
-        pwconv2 = Linear(intermediateDim, dim);
+        pwconv1 = new Dense(dim, intermediateDim);
+        pwconv2 = new Dense(intermediateDim, dim);
         if (layerScaleInitValue > 0)
             gamma = Parameter(full(dim, layerScaleInitValue));
         RegisterComponents();
