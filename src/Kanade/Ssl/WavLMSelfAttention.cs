@@ -53,7 +53,7 @@ sealed class WavLMSelfAttention : EncoderSelfAttention
         bool computedHere = false;
         if (rel_attn_embed is not null && positionBias is null)
         {
-            positionBias = ComputeBias(frames, x.device);
+            positionBias = ComputeBias(frames, x.device, UsesRankOneBias(x));
             computedHere = true;
         }
 
@@ -102,15 +102,24 @@ sealed class WavLMSelfAttention : EncoderSelfAttention
     /// <summary>
     /// The gated bias scale (B, H, T, 1) x position bias (1, H, T, T) written by one batched product over (head, query)
     /// pairs: (B, 1) x (1, T) each, laid out (H, T, B, T) and returned as a (B, H, T, T) view, with the same products
-    /// and roundings as the broadcast multiply.
+    /// and roundings as the broadcast multiply. The inner dimension is padded with zeros from 1 to
+    /// <see cref="RankOneWidth"/>, which changes no sum and lets cuBLAS use aligned tensor-core kernels: on an H200 for
+    /// 64 x 12 x 504 frames 0.17 ms against 0.32 ms with an inner dimension of 1 (0.26 against 0.72 ms at 752 frames).
     /// </summary>
     Tensor RankOneBias(Tensor scale, Tensor positionBias)
     {
-        long batch = scale.shape[0], frames = scale.shape[2];
-        var gates = scale.reshape(batch, NumHeads * frames).t().unsqueeze(-1);             // (H T, B, 1)
-        var rows = positionBias.reshape(NumHeads * frames, 1, frames);                    // (H T, 1, T)
+        long batch = scale.shape[0], frames = scale.shape[2], pairs = NumHeads * frames;
+        var gates = scale.reshape(batch, pairs).t().unsqueeze(-1);                          // (H T, B, 1)
+        gates = cat([gates, zeros(pairs, batch, RankOneWidth - 1, gates.dtype, gates.device)], 2); // (H T, B, 8)
+        var rows = positionBias.stride(2) == RankOneWidth * frames && positionBias.stride(3) == 1
+            ? positionBias.as_strided([pairs, RankOneWidth, frames], [RankOneWidth * frames, frames, 1], positionBias.storage_offset())
+            : cat([positionBias.reshape(pairs, 1, frames),
+                   zeros(pairs, RankOneWidth - 1, frames, positionBias.dtype, positionBias.device)], 1); // (H T, 8, T)
         return gates.bmm(rows).view(NumHeads, frames, batch, frames).permute(2, 0, 1, 3); // (B, H, T, T) view of (H, T, B, T)
     }
+
+    /// <summary>Inner dimension of <see cref="RankOneBias"/>'s product: 1 padded with zeros to a multiple of 8.</summary>
+    const int RankOneWidth = 8;
 
     /// <summary>
     /// Attention under <paramref name="bias"/> (from <see cref="RankOneBias"/>, which cannot add the per-item padding
@@ -136,15 +145,24 @@ sealed class WavLMSelfAttention : EncoderSelfAttention
 
     /// <summary>
     /// The bias of every (query, key) pair, (1, H, T, T): the embedding of each relative position's bucket.
-    /// It is a Toeplitz matrix, so it is gathered for the 2T - 1 relative positions and laid out by unfolding.
+    /// It is a Toeplitz matrix, so it is gathered for the 2T - 1 relative positions and laid out by unfolding. With
+    /// <paramref name="forRankOne"/> every query's row is followed by <see cref="RankOneWidth"/> - 1 rows of zeros in
+    /// memory (the result is a strided view), the operand <see cref="RankOneBias"/> reads in every layer as it is.
     /// </summary>
-    Tensor ComputeBias(long frames, Device device)
+    Tensor ComputeBias(long frames, Device device, bool forRankOne)
     {
         using var scope = NewDisposeScope();
         var relative = buckets!.ForLength(frames, device);                      // (2T - 1,), position -(T-1)..(T-1)
         var values = rel_attn_embed!.call(relative).t();                        // (2T - 1, H) -> (H, 2T - 1)
         // Window s holds positions s-(T-1)..s; query i needs window T-1-i, so the windows are reversed.
         var bias = values.unfold(1, frames, 1).flip(1);                         // (H, T, T)
+        if (forRankOne)
+        {
+            var rows = zeros(NumHeads * frames, RankOneWidth, frames, bias.dtype, device);   // (H T, 8, T)
+            var first = rows.select(1, 0);                                                    // (H T, T), row stride 8 T
+            first.copy_(bias.reshape(NumHeads * frames, frames));
+            return first.view(1, NumHeads, frames, frames).MoveToOuterDisposeScope();      // (1, H, T, T) view
+        }
         return bias.unsqueeze(0).MoveToOuterDisposeScope();                     // (1, H, T, T)
     }
 }
