@@ -5,7 +5,9 @@
 #   .gpu/ref/             the Python reference from REF_DIR, if given (--reference REF_DIR): never committed
 #   .gpu/lib/             this machine's libsndfile and its codec libraries (--with-libsndfile), for a GPU machine
 #                         that lacks libsndfile1 and cannot install it
-# Usage: scripts/gpu/prepare.sh [--tests] [--reference REF_DIR] [--with-libsndfile]
+#   .gpu/lib/profiler/    libdw and its libraries (--with-libdw), which the Nsight Systems importer that profile.sh
+#                         runs needs and CUDA images may lack (apt-get install libdw1 here first)
+# Usage: scripts/gpu/prepare.sh [--tests] [--reference REF_DIR] [--with-libsndfile] [--with-libdw]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 shared=${KANADE_SHARED:-../shared}
@@ -22,6 +24,13 @@ while [ $# -gt 0 ]; do
       lib=$(ldconfig -p | awk '/libsndfile.so.1 /{print $NF; exit}')
       cp -L "$lib" .gpu/lib/
       ldd "$lib" | awk '/=>/{print $3}' | grep -v -E '/(libc|libm|libpthread|libdl|ld-linux|libgcc_s)[.-]' | xargs -r -I{} cp -L {} .gpu/lib/
+      shift ;;
+    --with-libdw)
+      lib=$(ldconfig -p | awk '/libdw.so.1 /{print $NF; exit}')
+      [ -n "$lib" ] || { echo "libdw.so.1 not found: apt-get install libdw1" >&2; exit 2; }
+      rm -rf .gpu/lib/profiler && mkdir -p .gpu/lib/profiler
+      cp -L "$lib" .gpu/lib/profiler/
+      ldd "$lib" | awk '/=>/{print $3}' | grep -v -E '/(libc|libm|libpthread|libdl|ld-linux|libgcc_s|libz)[.-]' | xargs -r -I{} cp -L {} .gpu/lib/profiler/
       shift ;;
     *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
