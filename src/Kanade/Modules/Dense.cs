@@ -58,7 +58,6 @@ public sealed class Dense : nn.Module<Tensor, Tensor>
     public static Tensor Apply(Tensor x, Tensor weight, Tensor? bias)
     {
         if (bias is null || x.dim() < 2) return nn.functional.linear(x, weight, bias);
-        if (x.dim() == 2) return bias.addmm(x, weight.t());
         long[] shape = x.shape;
         shape[^1] = weight.shape[0];
         return bias.addmm(x.reshape(-1, x.shape[^1]), weight.t()).view(shape);

@@ -58,9 +58,9 @@ static class NormalizedWaveformConvolution
         long outputFrames = windows.shape[1];
         int extra = normBias is null ? 0 : ShiftColumns;
         var inputs = empty(batch, outputFrames, 4 * kernel + extra, x.dtype, x.device);             // (B, T', 4K [+ 8])
-        var windowsHigh = centred.to(ScalarType.BFloat16);
+        var (windowsHigh, windowsLow) = Split(centred, x.dtype);                                 // (B, T', K) each
         inputs.narrow(2, 0, kernel).copy_(windowsHigh);
-        inputs.narrow(2, kernel, kernel).copy_(centred - windowsHigh.to(ScalarType.Float64));
+        inputs.narrow(2, kernel, kernel).copy_(windowsLow);
         inputs.narrow(2, 2 * kernel, 2 * kernel).copy_(inputs.narrow(2, 0, 2 * kernel));      // high, low, high, low
         var (tapsHigh, tapsLow) = Split(taps.t().unsqueeze(0) * scale, x.dtype);                 // (K, C) x (B, 1, C) -> (B, K, C) each
         Tensor[] rows = [tapsHigh, tapsHigh, tapsLow, tapsLow];

@@ -112,10 +112,11 @@ sealed class WavLMSelfAttention : EncoderSelfAttention
         long batch = scale.shape[0], frames = scale.shape[2], pairs = NumHeads * frames;
         var gates = scale.reshape(batch, pairs).t().unsqueeze(-1);                          // (H T, B, 1)
         gates = cat([gates, zeros(pairs, batch, RankOneWidth - 1, gates.dtype, gates.device)], 2); // (H T, B, 8)
-        var rows = positionBias.stride(2) == RankOneWidth * frames && positionBias.stride(3) == 1
-            ? positionBias.as_strided([pairs, RankOneWidth, frames], [RankOneWidth * frames, frames, 1], positionBias.storage_offset())
-            : cat([positionBias.reshape(pairs, 1, frames),
-                   zeros(pairs, RankOneWidth - 1, frames, positionBias.dtype, positionBias.device)], 1); // (H T, 8, T)
+        // The position bias comes from ComputeBias(forRankOne: true), which leaves the zero rows in its storage.
+        if (frames > 1 && (positionBias.stride(2) != RankOneWidth * frames || positionBias.stride(3) != 1)) // size-1 dims report any stride
+            throw new InvalidOperationException($"The rank-one bias needs the position bias laid out with {RankOneWidth - 1} zero rows per query (ComputeBias with forRankOne).");
+        var rows = positionBias.as_strided([pairs, RankOneWidth, frames], [RankOneWidth * frames, frames, 1],
+                                           positionBias.storage_offset());                 // (H T, 8, T)
         return gates.bmm(rows).view(NumHeads, frames, batch, frames).permute(2, 0, 1, 3); // (B, H, T, T) view of (H, T, B, T)
     }
 
