@@ -50,9 +50,10 @@ public sealed partial class KanadeModel
         // Checked when the results are read (the one wait at the end), not here: a wait now would idle the device.
         var finite = isfinite(batch).all(1);
 
-        // Frame counts follow from the lengths on the host: no device round trip in the middle of the pass.
+        // Frame counts follow from the lengths on the host: no device round trip in the middle of the pass. The lengths
+        // go in as a CPU tensor, so that WavLM knows its padded keys on the host too (Wav2Vec2Model.ExtractFeatures).
         long[] frameCounts = waveforms.Select(w => SslFrameCount(w.shape[0])).ToArray();
-        var lengths = ragged ? HostValuesOnDevice(padded) : null;
+        var lengths = ragged ? tensor(padded) : null;
         var (local, global, _) = ForwardSslFeaturesWithFrames(batch, 0, lengths);
         var valid = ragged ? ValidMask(HostValuesOnDevice(frameCounts), local.shape[1]) : null;
 
@@ -145,13 +146,9 @@ public sealed partial class KanadeModel
         var staging = zeros(waveforms.Count, longest, dtype, waveforms[0].device);
         for (int i = 0; i < waveforms.Count; i++)
             staging[i].narrow(0, paddings[i], waveforms[i].shape[0]).copy_(waveforms[i]);
-        return staging.device_type == DeviceType.CPU && toCuda
-            ? staging.pin_memory().cuda(Device, non_blocking: true)
-            : OnDevice(staging);
+        return HostValues.ToDevice(staging, Device);
     }
 
     /// <summary>Host values (lengths) as an int64 tensor on the model's device, through pinned memory on CUDA (see <see cref="PaddedBatch"/>).</summary>
-    Tensor HostValuesOnDevice(long[] values) => Device.type == DeviceType.CUDA
-        ? tensor(values).pin_memory().cuda(Device, non_blocking: true)
-        : tensor(values, device: Device);
+    Tensor HostValuesOnDevice(long[] values) => HostValues.ToDevice(values, Device);
 }

@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace Kanade.Ssl;
 
 /// <summary>Self-attention and feed-forward with residuals; post-norm (base models) or pre-norm (<c>layer_norm_first</c>).</summary>
-sealed class EncoderLayer : nn.Module<Tensor, Tensor?, Tensor?, (Tensor Output, Tensor? PositionBias)>
+sealed class EncoderLayer : nn.Module<Tensor, KeyPadding?, Tensor?, (Tensor Output, Tensor? PositionBias)>
 {
     readonly bool layerNormFirst;
 
@@ -31,12 +31,12 @@ sealed class EncoderLayer : nn.Module<Tensor, Tensor?, Tensor?, (Tensor Output, 
     }
 
     /// <summary>(B, T, D) -> (B, T, D), passing the WavLM position bias (1, H, T, T) on.</summary>
-    public override (Tensor Output, Tensor? PositionBias) forward(Tensor x, Tensor? paddingBias, Tensor? positionBias)
+    public override (Tensor Output, Tensor? PositionBias) forward(Tensor x, KeyPadding? padding, Tensor? positionBias)
     {
         using var scope = NewDisposeScope();
         var residual = x;
         if (layerNormFirst) x = layer_norm.call(x);
-        var (attended, bias) = attention.call(x, paddingBias, positionBias);
+        var (attended, bias) = attention.call(x, padding, positionBias);
         x = residual + dropout.call(attended);
         if (layerNormFirst)
         {

@@ -4,10 +4,10 @@ using static TorchSharp.torch;
 namespace Kanade.Ssl;
 
 /// <summary>
-/// Self-attention of an encoder layer: (x (B, T, D), padding bias (B, 1, 1, T) or null, position bias
-/// (1, H, T, T) or null) -> (output (B, T, D), the position bias for the next layer).
+/// Self-attention of an encoder layer: (x (B, T, D), the batch's padded keys or null, position bias (1, H, T, T) or
+/// null) -> (output (B, T, D), the position bias for the next layer).
 /// </summary>
-abstract class EncoderSelfAttention : nn.Module<Tensor, Tensor?, Tensor?, (Tensor Output, Tensor? PositionBias)>
+abstract class EncoderSelfAttention : nn.Module<Tensor, KeyPadding?, Tensor?, (Tensor Output, Tensor? PositionBias)>
 {
     protected EncoderSelfAttention(string name, int embedDim, int numHeads, double dropout) : base(name)
     {

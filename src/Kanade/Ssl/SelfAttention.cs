@@ -26,14 +26,14 @@ sealed class SelfAttention : EncoderSelfAttention
         RegisterComponents();
     }
 
-    /// <summary>(B, T, D) with an additive key padding bias (B, 1, 1, T) or null -> (B, T, D); no position bias.</summary>
-    public override (Tensor Output, Tensor? PositionBias) forward(Tensor x, Tensor? paddingBias, Tensor? positionBias)
+    /// <summary>(B, T, D) with the batch's padded keys or null -> (B, T, D); no position bias.</summary>
+    public override (Tensor Output, Tensor? PositionBias) forward(Tensor x, KeyPadding? padding, Tensor? positionBias)
     {
         using var scope = NewDisposeScope();
         var q = SplitHeads(q_proj.call(x));
         var k = SplitHeads(k_proj.call(x));
         var v = SplitHeads(v_proj.call(x));
-        var output = out_proj.call(Attend(q, k, v, paddingBias));
+        var output = out_proj.call(Attend(q, k, v, padding?.Bias));
         return (output.MoveToOuterDisposeScope(), null);
     }
 }

@@ -97,7 +97,8 @@ public sealed class Wav2Vec2Model : nn.Module<Tensor, Tensor>
     /// model is frozen), in the module's current mode.
     /// </summary>
     /// <param name="waveforms">(B, T) float waveforms at the model's sample rate.</param>
-    /// <param name="lengths">Valid samples per item (B,), integer, or null when every item fills T.</param>
+    /// <param name="lengths">Valid samples per item (B,), integer, or null when every item fills T. On the CPU (with
+    /// waveforms anywhere) they cost the device nothing, and WavLM's bf16 batches take their fastest attention.</param>
     /// <param name="numLayers">How many layers to run, 1..<see cref="NumLayers"/>; null for all.</param>
     /// <returns>Layers: one (B, frames, D) tensor per layer, first layer first; Lengths: valid frames per item (B,), int64, when lengths were given.</returns>
     /// <exception cref="ArgumentException">Bad shapes or dtypes, or fewer samples than one frame needs.</exception>
@@ -109,8 +110,8 @@ public sealed class Wav2Vec2Model : nn.Module<Tensor, Tensor>
             throw new ArgumentOutOfRangeException(nameof(numLayers), numLayers, $"numLayers must be between 1 and {NumLayers}.");
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        var (features, frameLengths) = Extract(waveforms, lengths);
-        var layers = encoder.ExtractFeatures(features, frameLengths, count);
+        var (features, frameLengths, hostFrames) = Extract(waveforms, lengths);
+        var layers = encoder.ExtractFeatures(features, frameLengths, hostFrames, count);
         foreach (var layer in layers) layer.MoveToOuterDisposeScope();
         return (layers, frameLengths?.MoveToOuterDisposeScope());
     }
@@ -122,8 +123,8 @@ public sealed class Wav2Vec2Model : nn.Module<Tensor, Tensor>
     public (Tensor Output, Tensor? Lengths) Forward(Tensor waveforms, Tensor? lengths)
     {
         using var scope = NewDisposeScope();
-        var (features, frameLengths) = Extract(waveforms, lengths);
-        var x = encoder.call(features, frameLengths);
+        var (features, frameLengths, hostFrames) = Extract(waveforms, lengths);
+        var x = encoder.call(features, frameLengths, hostFrames);
         if (aux is not null) x = aux.call(x);
         return (x.MoveToOuterDisposeScope(), frameLengths?.MoveToOuterDisposeScope());
     }
@@ -131,12 +132,22 @@ public sealed class Wav2Vec2Model : nn.Module<Tensor, Tensor>
     /// <summary>(B, T) -> (B, frames, D or aux_num_out); see <see cref="Forward(Tensor, Tensor?)"/>.</summary>
     public override Tensor forward(Tensor waveforms) => Forward(waveforms, null).Output;
 
-    (Tensor Features, Tensor? Lengths) Extract(Tensor waveforms, Tensor? lengths)
+    /// <summary>Features and valid frames per item, on the device and, for lengths given on the CPU, on the host too.</summary>
+    (Tensor Features, Tensor? Lengths, long[]? HostLengths) Extract(Tensor waveforms, Tensor? lengths)
     {
         ValidateInput(waveforms, lengths);
-        if (lengths is not null) lengths = lengths.to(ScalarType.Int64, waveforms.device);
+        long[]? hostFrames = null;
+        if (lengths is not null)
+        {
+            lengths = lengths.to(ScalarType.Int64);
+            // Read where they are, at no cost to the device: WavLM then masks padded keys in place (KeyPadding).
+            if (lengths.device_type == DeviceType.CPU)
+                hostFrames = [.. lengths.contiguous().data<long>().Select(n => GetOutputFrames(Math.Max(0, n)))];
+            lengths = HostValues.ToDevice(lengths, waveforms.device);
+        }
         if (NormalizeWaveform) waveforms = MaskedNormalization.WaveformLayerNorm(waveforms, lengths);
-        return feature_extractor.call(waveforms, lengths);
+        var (features, frames) = feature_extractor.call(waveforms, lengths);
+        return (features, frames, hostFrames);
     }
 
     void ValidateInput(Tensor waveforms, Tensor? lengths)

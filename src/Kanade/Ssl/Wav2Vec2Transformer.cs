@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace Kanade.Ssl;
 
 /// <summary>Positional convolution, a LayerNorm (before the layers for post-norm layers, after them otherwise) and the encoder layers.</summary>
-sealed class Wav2Vec2Transformer : nn.Module<Tensor, Tensor?, Tensor>
+sealed class Wav2Vec2Transformer : nn.Module<Tensor, KeyPadding?, Tensor>
 {
     // torchaudio's Transformer.layer_norm_first is the opposite of its layers' layer_norm_first.
     readonly bool normBeforeLayers;
@@ -38,7 +38,7 @@ sealed class Wav2Vec2Transformer : nn.Module<Tensor, Tensor?, Tensor>
     /// The full stack: (B, T, D) -> (B, T, D), the final LayerNorm included for pre-norm layers. In training,
     /// each layer is skipped with probability <c>encoder_layer_drop</c>.
     /// </summary>
-    public override Tensor forward(Tensor x, Tensor? paddingBias)
+    public override Tensor forward(Tensor x, KeyPadding? padding)
     {
         using var scope = NewDisposeScope();
         x = Preprocess(x);
@@ -46,7 +46,7 @@ sealed class Wav2Vec2Transformer : nn.Module<Tensor, Tensor?, Tensor>
         foreach (var layer in layers)
         {
             if (training && layerDrop > 0 && rand(1).item<float>() <= layerDrop) continue;
-            (x, positionBias) = layer.call(x, paddingBias, positionBias);
+            (x, positionBias) = layer.call(x, padding, positionBias);
         }
         if (!normBeforeLayers) x = layer_norm.call(x);
         return x.MoveToOuterDisposeScope();
@@ -56,7 +56,7 @@ sealed class Wav2Vec2Transformer : nn.Module<Tensor, Tensor?, Tensor>
     /// The outputs of the first <paramref name="numLayers"/> layers, each (B, T, D), as torchaudio's
     /// <c>get_intermediate_outputs</c>: no layer drop, and no final LayerNorm for pre-norm layers.
     /// </summary>
-    public Tensor[] IntermediateOutputs(Tensor x, Tensor? paddingBias, int numLayers)
+    public Tensor[] IntermediateOutputs(Tensor x, KeyPadding? padding, int numLayers)
     {
         using var scope = NewDisposeScope();
         x = Preprocess(x);
@@ -64,7 +64,7 @@ sealed class Wav2Vec2Transformer : nn.Module<Tensor, Tensor?, Tensor>
         Tensor? positionBias = null;
         for (int i = 0; i < numLayers; i++)
         {
-            (x, positionBias) = layers[i].call(x, paddingBias, positionBias);
+            (x, positionBias) = layers[i].call(x, padding, positionBias);
             outputs[i] = x;
         }
         foreach (var output in outputs) output.MoveToOuterDisposeScope();

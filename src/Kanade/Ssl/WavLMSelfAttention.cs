@@ -46,19 +46,19 @@ sealed class WavLMSelfAttention : EncoderSelfAttention
     /// (B, T, D) -> (B, T, D). The position bias (1, H, T, T) is computed here when this layer owns the
     /// embedding and none was passed, and is returned ungated for the next layer.
     /// </summary>
-    public override (Tensor Output, Tensor? PositionBias) forward(Tensor x, Tensor? paddingBias, Tensor? positionBias)
+    public override (Tensor Output, Tensor? PositionBias) forward(Tensor x, KeyPadding? padding, Tensor? positionBias)
     {
         using var scope = NewDisposeScope();
         long batch = x.shape[0], frames = x.shape[1];
+        bool rankOne = UsesRankOneBias(x, padding);
         bool computedHere = false;
         if (rel_attn_embed is not null && positionBias is null)
         {
-            positionBias = ComputeBias(frames, x.device, UsesRankOneBias(x));
+            positionBias = ComputeBias(frames, x.device, rankOne);
             computedHere = true;
         }
 
-        Tensor? mask = paddingBias;
-        Tensor? output = null;
+        Tensor? mask = padding?.Bias;
         if (positionBias is not null)
         {
             // The gate layer acts on each head's query alone, so it runs on (B, T, H, hd) as laid out and only its
@@ -68,24 +68,21 @@ sealed class WavLMSelfAttention : EncoderSelfAttention
             var gateA = gates.narrow(-1, 0, 1);
             var gateB = gates.narrow(-1, 1, 1);
             var scale = gateA * (gateB * gru_rel_pos_const - 1.0) + 2.0;                      // (B, H, T, 1)
-            if (UsesRankOneBias(x))
+            if (rankOne)
             {
                 mask = RankOneBias(scale, positionBias);
-                if (paddingBias is not null) output = AttendWithPaddingDims(x, mask, paddingBias);
+                padding?.MaskKeys(mask);
             }
             else
             {
-                mask = paddingBias is null
+                mask = padding is null
                     ? scale * positionBias                                                     // (B, H, T, T)
-                    : paddingBias.addcmul(scale, positionBias, 1);
+                    : padding.Bias.addcmul(scale, positionBias, 1);
             }
         }
 
-        if (output is null)
-        {
-            var qkv = attention.ProjectInput(x).chunk(3, -1);
-            output = attention.ProjectOutput(Attend(SplitHeads(qkv[0]), SplitHeads(qkv[1]), SplitHeads(qkv[2]), mask));
-        }
+        var qkv = attention.ProjectInput(x).chunk(3, -1);
+        var output = attention.ProjectOutput(Attend(SplitHeads(qkv[0]), SplitHeads(qkv[1]), SplitHeads(qkv[2]), mask));
         output.MoveToOuterDisposeScope();
         if (computedHere) positionBias!.MoveToOuterDisposeScope();
         return (output, positionBias);
@@ -95,10 +92,12 @@ sealed class WavLMSelfAttention : EncoderSelfAttention
     /// Batches in bf16 or fp16 outside training, where the (B, H, T, T) bias, rewritten by every layer, costs more than the
     /// attention that reads it. Measured on an H200 for WavLM's 64 x 12 heads x 504 frames, per layer: the broadcast
     /// product 0.46 ms (0.54 with the padding term) against 0.17 ms as a batched rank-1 product (<see cref="RankOneBias"/>),
-    /// cuDNN's attention then 0.32 ms (0.43 ms with the padding dimensions). Single utterances keep the plain product
-    /// (their bias is small).
+    /// cuDNN's attention then 0.32 ms. The product cannot add the padding term, so a padded batch needs its padded keys
+    /// known on the host (<see cref="KeyPadding.MaskKeys"/>: 0.05-0.08 ms) and otherwise keeps the broadcast sum, as do
+    /// single utterances (their bias is small).
     /// </summary>
-    bool UsesRankOneBias(Tensor x) => !training && x.shape[0] > 1 && x.dtype is ScalarType.BFloat16 or ScalarType.Float16;
+    bool UsesRankOneBias(Tensor x, KeyPadding? padding) =>
+        !training && x.shape[0] > 1 && x.dtype is ScalarType.BFloat16 or ScalarType.Float16 && (padding is null || padding.CanMaskKeys);
 
     /// <summary>
     /// The gated bias scale (B, H, T, 1) x position bias (1, H, T, T) written by one batched product over (head, query)
@@ -122,28 +121,6 @@ sealed class WavLMSelfAttention : EncoderSelfAttention
 
     /// <summary>Inner dimension of <see cref="RankOneBias"/>'s product: 1 padded with zeros to a multiple of 8.</summary>
     const int RankOneWidth = 8;
-
-    /// <summary>
-    /// Attention under <paramref name="bias"/> (from <see cref="RankOneBias"/>, which cannot add the per-item padding
-    /// term) with padded keys masked through the scores instead: every head gets <see cref="PaddingDims"/> extra query
-    /// and key dimensions (query 1, key 0, or the padding bias scaled up for padded keys), which add exactly 0 to every
-    /// real score and push padded keys' scores below -10,000, where their weight is exactly 0 as with the bias. SDPA
-    /// scales scores by 1 / sqrt(widened head size), so queries are scaled to keep q.k / sqrt(hd): one more rounding of
-    /// the queries in their dtype (2^-9 relative in bf16).
-    /// </summary>
-    Tensor AttendWithPaddingDims(Tensor x, Tensor bias, Tensor paddingBias)
-    {
-        long batch = x.shape[0], frames = x.shape[1], width = HeadDim + PaddingDims;
-        var widened = attention.ProjectInputWidened(x, NumHeads, PaddingDims, Math.Sqrt((double)width / HeadDim)); // (B, T, 3, H, w)
-        // Padded keys' first extra dimension: the padding bias (0 or -10,000) times sqrt(w), so their score drops by it.
-        widened.select(2, 1).select(-1, HeadDim).add_(paddingBias.view(batch, frames, 1) * Math.Sqrt(width));
-        var heads = widened.permute(2, 0, 3, 1, 4);                                      // (3, B, H, T, w), views
-        var output = nn.functional.scaled_dot_product_attention(heads[0], heads[1], heads[2], bias, training ? Dropout : 0.0);
-        return attention.ProjectOutputWidened(output.transpose(1, 2), PaddingDims);        // (B, T, H, w) -> (B, T, D)
-    }
-
-    /// <summary>Extra query/key dimensions per head that carry the key padding (cuDNN needs head sizes in multiples of 8).</summary>
-    const int PaddingDims = 8;
 
     /// <summary>
     /// The bias of every (query, key) pair, (1, H, T, T): the embedding of each relative position's bucket.

@@ -105,11 +105,12 @@ public sealed class Wav2Vec2ModelTests
     [TestMethod]
     public void Bf16BatchesAreAsCloseToFloat32AsBf16SingleRuns()
     {
-        // bf16 batches write WavLM's gated bias as a rank-one product and mask padded keys through extra query/key
-        // dimensions (WavLMSelfAttention); single utterances keep the broadcast bias. Both must land within bf16
-        // rounding of the float32 run of each item: a misplaced bias, an unmasked padded key or a wrong score scale
-        // would be off by far more.
-        // On $KANADE_TEST_DEVICE: on CUDA the batches run through cuDNN's attention, as tokenize runs them.
+        // bf16 batches write WavLM's gated bias as a rank-one product and, with lengths on the host, mask padded keys in
+        // it (KeyPadding.MaskKeys); with lengths on the device only they add the padding bias to the broadcast product;
+        // single utterances keep the broadcast bias. All must land within bf16 rounding of the float32 run of each item:
+        // a misplaced bias or an unmasked padded key would be off by far more.
+        // On $KANADE_TEST_DEVICE: on CUDA the batches run through cuDNN's attention, as tokenize runs them (and there the
+        // device lengths take the broadcast path).
         using var model = TinySsl.Load("tiny12");
         using var scope = NewDisposeScope();
         model.to(Fixtures.Device);
@@ -121,7 +122,9 @@ public sealed class Wav2Vec2ModelTests
         var singles = new[] { shortClip, longClip }.Select(c => model.ExtractFeatures(c.unsqueeze(0).to(ScalarType.BFloat16)).Layers).ToArray();
         long samples = longClip.shape[0];
         var padded = stack([nn.functional.pad(shortClip, [0, samples - shortClip.shape[0]]), longClip]).to(ScalarType.BFloat16);
-        var (ragged, _) = model.ExtractFeatures(padded, tensor(new[] { shortClip.shape[0], samples }, device: Fixtures.Device));
+        var hostLengths = tensor(new[] { shortClip.shape[0], samples });
+        var (ragged, _) = model.ExtractFeatures(padded, hostLengths);
+        var (raggedOnDevice, _) = model.ExtractFeatures(padded, hostLengths.to(Fixtures.Device));
         var (equal, _) = model.ExtractFeatures(stack([longClip, longClip]).to(ScalarType.BFloat16));
 
         long[] frames = [model.GetOutputFrames(shortClip.shape[0]), model.GetOutputFrames(samples)];
@@ -134,9 +137,11 @@ public sealed class Wav2Vec2ModelTests
                 var reference = exact[item][layer][0];
                 double single = Error(singles[item][layer][0], reference);
                 double batched = Error(ragged[layer][item, ..(int)frames[item]], reference);
+                double batchedOnDevice = Error(raggedOnDevice[layer][item, ..(int)frames[item]], reference);
                 Assert.IsLessThan(0.05, single, $"layer {layer + 1}, item {item + 1}: bf16 single run vs float32");
                 Assert.IsLessThanOrEqualTo(2 * single + 0.01, batched, $"layer {layer + 1}, item {item + 1}: padded bf16 batch vs float32 ({single:E2} alone)");
-                report.Add($"L{layer + 1}/{item + 1}: {single:E2} alone, {batched:E2} padded");
+                Assert.IsLessThanOrEqualTo(2 * single + 0.01, batchedOnDevice, $"layer {layer + 1}, item {item + 1}: padded bf16 batch, device lengths, vs float32 ({single:E2} alone)");
+                report.Add($"L{layer + 1}/{item + 1}: {single:E2} alone, {batched:E2} / {batchedOnDevice:E2} padded");
             }
         for (int layer = 0; layer < model.NumLayers; layer++)
             for (int item = 0; item < 2; item++)
