@@ -118,9 +118,10 @@ internal static class BenchModelCommand
                 local.Dispose();
                 global.Dispose();
 
-                // The same stages on a length-bucketed batch (9.5-10.5 s): padding masks in every stage.
+                // The same stages on a length-bucketed batch (9.5-10.5 s): padding masks in every stage. The lengths stay on
+                // the CPU, as EncodeBatch passes them (the SSL model reads them there).
                 long[] samples = [.. Enumerable.Range(0, largest).Select(i => (long)(rate * Spread(i, 9.5, 1)))];
-                using var lengths = tensor(samples, device: where);
+                using var lengths = tensor(samples);
                 using var bucketed = (randn(largest, samples.Max()) * 0.1f).to(where);
                 (local, global) = kanade.ForwardSslFeatures(bucketed, padding, lengths);
                 using var frames = tensor(samples.Select(kanade.SslFrameCount).ToArray(), device: where);
@@ -135,7 +136,7 @@ internal static class BenchModelCommand
                 var ssl = kanade.SslFeatureExtractor.Model;
                 int sslRate = kanade.SslFeatureExtractor.SslSampleRate;
                 using var wave16 = (randn(largest, 10L * sslRate) * 0.1f).to(ssl.parameters().First().dtype).to(where);
-                using var lengths16 = tensor(Enumerable.Range(0, largest).Select(i => Math.Min((long)(sslRate * Spread(i, 9.5, 1)), 10L * sslRate)).ToArray(), device: where);
+                using var lengths16 = tensor(Enumerable.Range(0, largest).Select(i => Math.Min((long)(sslRate * Spread(i, 9.5, 1)), 10L * sslRate)).ToArray());
                 results[$"stage_batch{largest}_ssl_front_end_s"] = Time(() => ssl.ExtractFeatures(wave16, null, 1), half, 1);
                 results[$"stage_batch{largest}_bucketed_ssl_front_end_s"] = Time(() => ssl.ExtractFeatures(wave16, lengths16, 1), half, 1);
                 int layers = kanade.SslFeatureExtractor.OutputLayers;

@@ -97,8 +97,8 @@ public sealed class Wav2Vec2Model : nn.Module<Tensor, Tensor>
     /// model is frozen), in the module's current mode.
     /// </summary>
     /// <param name="waveforms">(B, T) float waveforms at the model's sample rate.</param>
-    /// <param name="lengths">Valid samples per item (B,), integer, or null when every item fills T. On the CPU (with
-    /// waveforms anywhere) they cost the device nothing, and WavLM's bf16 batches take their fastest attention.</param>
+    /// <param name="lengths">Valid samples per item (B,), integer, or null when every item fills T. Best on the CPU
+    /// (with the waveforms anywhere): lengths on a GPU are read back to the host once, a wait for the work queued before.</param>
     /// <param name="numLayers">How many layers to run, 1..<see cref="NumLayers"/>; null for all.</param>
     /// <returns>Layers: one (B, frames, D) tensor per layer, first layer first; Lengths: valid frames per item (B,), int64, when lengths were given.</returns>
     /// <exception cref="ArgumentException">Bad shapes or dtypes, or fewer samples than one frame needs.</exception>
@@ -111,7 +111,7 @@ public sealed class Wav2Vec2Model : nn.Module<Tensor, Tensor>
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         var (features, frameLengths, hostFrames) = Extract(waveforms, lengths);
-        var layers = encoder.ExtractFeatures(features, frameLengths, hostFrames, count);
+        var layers = encoder.ExtractFeatures(features, hostFrames, count);
         foreach (var layer in layers) layer.MoveToOuterDisposeScope();
         return (layers, frameLengths?.MoveToOuterDisposeScope());
     }
@@ -124,7 +124,7 @@ public sealed class Wav2Vec2Model : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var (features, frameLengths, hostFrames) = Extract(waveforms, lengths);
-        var x = encoder.call(features, frameLengths, hostFrames);
+        var x = encoder.call(features, hostFrames);
         if (aux is not null) x = aux.call(x);
         return (x.MoveToOuterDisposeScope(), frameLengths?.MoveToOuterDisposeScope());
     }
@@ -139,10 +139,11 @@ public sealed class Wav2Vec2Model : nn.Module<Tensor, Tensor>
         long[]? hostFrames = null;
         if (lengths is not null)
         {
+            // Attention masks padded keys from the frame counts on the host (KeyPadding). Lengths on the CPU cost the
+            // device nothing; lengths on a GPU are read back once, here, before any of the pass is queued.
             lengths = lengths.to(ScalarType.Int64);
-            // Read where they are, at no cost to the device: WavLM then masks padded keys in place (KeyPadding).
-            if (lengths.device_type == DeviceType.CPU)
-                hostFrames = [.. lengths.contiguous().data<long>().Select(n => GetOutputFrames(Math.Max(0, n)))];
+            using (var host = lengths.cpu().contiguous())
+                hostFrames = [.. host.data<long>().Select(n => GetOutputFrames(Math.Max(0, n)))];
             lengths = HostValues.ToDevice(lengths, waveforms.device);
         }
         if (NormalizeWaveform) waveforms = MaskedNormalization.WaveformLayerNorm(waveforms, lengths);

@@ -50,7 +50,7 @@ sealed class WavLMSelfAttention : EncoderSelfAttention
     {
         using var scope = NewDisposeScope();
         long batch = x.shape[0], frames = x.shape[1];
-        bool rankOne = UsesRankOneBias(x, padding);
+        bool rankOne = UsesRankOneBias(x);
         bool computedHere = false;
         if (rel_attn_embed is not null && positionBias is null)
         {
@@ -92,12 +92,10 @@ sealed class WavLMSelfAttention : EncoderSelfAttention
     /// Batches in bf16 or fp16 outside training, where the (B, H, T, T) bias, rewritten by every layer, costs more than the
     /// attention that reads it. Measured on an H200 for WavLM's 64 x 12 heads x 504 frames, per layer: the broadcast
     /// product 0.46 ms (0.54 with the padding term) against 0.17 ms as a batched rank-1 product (<see cref="RankOneBias"/>),
-    /// cuDNN's attention then 0.32 ms. The product cannot add the padding term, so a padded batch needs its padded keys
-    /// known on the host (<see cref="KeyPadding.MaskKeys"/>: 0.05-0.08 ms) and otherwise keeps the broadcast sum, as do
-    /// single utterances (their bias is small).
+    /// cuDNN's attention then 0.32 ms. The product cannot add the padding term, so padded keys are then written into it
+    /// (<see cref="KeyPadding.MaskKeys"/>). Single utterances keep the broadcast product (their bias is small).
     /// </summary>
-    bool UsesRankOneBias(Tensor x, KeyPadding? padding) =>
-        !training && x.shape[0] > 1 && x.dtype is ScalarType.BFloat16 or ScalarType.Float16 && (padding is null || padding.CanMaskKeys);
+    bool UsesRankOneBias(Tensor x) => !training && x.shape[0] > 1 && x.dtype is ScalarType.BFloat16 or ScalarType.Float16;
 
     /// <summary>
     /// The gated bias scale (B, H, T, 1) x position bias (1, H, T, T) written by one batched product over (head, query)

@@ -10,57 +10,41 @@ public sealed class KeyPaddingTests
     public TestContext TestContext { get; set; } = null!;
 
     [TestMethod]
-    public void MaskKeysSetsEveryPaddedKeyColumnAndNothingElse()
-    {
-        using var scope = NewDisposeScope();
-        manual_seed(3);
-        long[] frames = [3, 5, 0, 7];                                   // padded, full, all padded, longer than T
-        var padding = KeyPadding.Create(tensor(frames), 5, ScalarType.Float32, frames);
-        var bias = randn(4, 2, 5, 5);
-        var expected = bias.masked_fill(padding.IsPadding.view(4, 1, 1, 5), KeyPadding.PaddedKeyBias);
-
-        Assert.IsTrue(padding.CanMaskKeys);
-        padding.MaskKeys(bias);
-
-        TensorAssert.Identical(bias, expected, "bias after MaskKeys");
-        CollectionAssert.AreEqual(new[] { 0f, 0f, 0f, -10000f, -10000f }, padding.Bias[0, 0, 0].data<float>().ToArray(), "additive bias of item 1");
-    }
-
-    [TestMethod]
-    public void MaskKeysWritesThroughAStridedView()
+    public void MaskKeysSetsEveryPaddedKeyColumnOfTheRankOneLayoutAndNothingElse()
     {
         // WavLM's rank-one bias is a (B, H, T, T) view of (H, T, B, T) storage: the write must land in that storage.
         using var scope = NewDisposeScope();
-        long[] frames = [2, 4];
-        var padding = KeyPadding.Create(tensor(frames), 4, ScalarType.Float32, frames);
-        var storage = zeros(3, 4, 2, 4);                                 // (H, T, B, T)
-        var view = storage.permute(2, 0, 1, 3);                          // (B, H, T, T)
+        manual_seed(3);
+        long[] frames = [3, 5, 0, 7];                                   // padded, full, all padded, longer than T
+        var padding = KeyPadding.Create(frames, 5, ScalarType.Float32, CPU);
+        var storage = randn(2, 5, 4, 5);                                 // (H, T, B, T)
+        var bias = storage.permute(2, 0, 1, 3);                          // (B, H, T, T)
+        var expected = bias.masked_fill(padding.IsPadding.view(4, 1, 1, 5), KeyPadding.PaddedKeyBias);
 
-        padding.MaskKeys(view);
+        padding.MaskKeys(bias);
 
-        Assert.AreEqual(3 * 4 * 2, storage.eq(KeyPadding.PaddedKeyBias).sum().item<long>(), "written values: H x T x the two padded keys of item 1");
-        Assert.AreEqual(KeyPadding.PaddedKeyBias, storage[2, 3, 0, 3].item<float>());
-        Assert.AreEqual(0f, storage[2, 3, 1, 3].item<float>(), "item 2 has no padding");
+        TensorAssert.Identical(bias, expected, "bias after MaskKeys");
+        Assert.AreEqual(2 * 5 * (2 + 5), storage.eq(KeyPadding.PaddedKeyBias).sum().item<long>(), "values written: H x T x 7 padded pairs");
+        TensorAssert.Close(padding.Bias.view(4, 5), tensor(new float[,] { { 0, 0, 0, -1e4f, -1e4f }, { 0, 0, 0, 0, 0 },
+            { -1e4f, -1e4f, -1e4f, -1e4f, -1e4f }, { 0, 0, 0, 0, 0 } }), 0, "additive bias");
     }
 
     [TestMethod]
-    public void WithoutHostLengthsOnlyTheAdditiveBiasIsAvailable()
+    public void MaskKeysRejectsABiasNotLaidOutAsTheRankOneProduct()
     {
         using var scope = NewDisposeScope();
-        var padding = KeyPadding.Create(tensor(new long[] { 1, 2 }), 2, ScalarType.Float32, hostLengths: null);
-
-        Assert.IsFalse(padding.CanMaskKeys);
-        var e = Assert.ThrowsExactly<InvalidOperationException>(() => padding.MaskKeys(zeros(2, 1, 2, 2)));
-        StringAssert.Contains(e.Message, "hostLengths");
-        TensorAssert.Close(padding.Bias.view(2, 2), tensor(new float[,] { { 0, -10000 }, { 0, 0 } }), 0, "additive bias");
+        var padding = KeyPadding.Create([1, 2], 2, ScalarType.Float32, CPU);
+        var e = Assert.ThrowsExactly<InvalidOperationException>(() => padding.MaskKeys(zeros(2, 3, 2, 2)));
+        StringAssert.Contains(e.Message, "(H, T, B, T)");
     }
 
     [TestMethod]
-    public void Bf16WavLMAttentionMatchesWhetherPaddedKeysAreMaskedInPlaceOrAdded()
+    public void Bf16WavLMBatchWithPaddedKeysMaskedInItsBiasMatchesEachItemAlone()
     {
-        // In place (rank-one bias, lengths on the host) or added (broadcast bias, lengths on the device only), padded
-        // keys weigh exactly 0; the real keys' bias is the same rounded product either way, so valid queries agree to
-        // within the attention kernels' own rounding.
+        // A bf16 batch writes the gated bias as a rank-one product and the padded keys into it (KeyPadding.MaskKeys);
+        // an item alone keeps the broadcast bias. The real keys' bias is the same rounded product either way and padded
+        // keys weigh exactly 0, so each item's valid queries agree up to the attention kernels' rounding. The padded
+        // frames hold random values here, so a key left unmasked would show.
         using var scope = NewDisposeScope();
         manual_seed(5);
         var attention = new WavLMSelfAttention(32, 4, 320, 800, 0.0, hasRelativeAttentionBias: true);
@@ -68,26 +52,25 @@ public sealed class KeyPaddingTests
         attention.to(Fixtures.Device);
         var x = randn(3, 9, 32, device: Fixtures.Device);
         long[] frames = [5, 9, 2];
-        var lengths = tensor(frames, device: Fixtures.Device);
 
-        var (exact, _) = attention.call(x, KeyPadding.Create(lengths, 9, ScalarType.Float32, frames), null);
+        var (exact, _) = attention.call(x, KeyPadding.Create(frames, 9, ScalarType.Float32, Fixtures.Device), null);
         attention.to(ScalarType.BFloat16);
         var half = x.to(ScalarType.BFloat16);
-        var (inPlace, _) = attention.call(half, KeyPadding.Create(lengths, 9, ScalarType.BFloat16, frames), null);
-        var (added, _) = attention.call(half, KeyPadding.Create(lengths, 9, ScalarType.BFloat16, null), null);
+        var (batched, _) = attention.call(half, KeyPadding.Create(frames, 9, ScalarType.BFloat16, Fixtures.Device), null);
 
         double scale = exact.abs().max().item<float>();
         for (int item = 0; item < 3; item++)
         {
             var valid = ..(int)frames[item];
+            var (alone, _) = attention.call(half[item, valid].unsqueeze(0), null, null);
             var reference = exact[item, valid];
-            double addedError = TensorAssert.MaxDiff(added[item, valid], reference) / scale;
-            double inPlaceError = TensorAssert.MaxDiff(inPlace[item, valid], reference) / scale;
-            double between = TensorAssert.MaxDiff(inPlace[item, valid], added[item, valid]) / scale;
-            TestContext.WriteLine($"item {item + 1}: {addedError:E2} added, {inPlaceError:E2} in place, {between:E2} between");
-            Assert.IsLessThan(0.05, addedError, $"item {item + 1}: bf16 with the added mask vs float32");
-            Assert.IsLessThan(0.05, inPlaceError, $"item {item + 1}: bf16 with the mask in place vs float32");
-            Assert.IsLessThanOrEqualTo(0.02, between, $"item {item + 1}: in place vs added");
+            double aloneError = TensorAssert.MaxDiff(alone[0], reference) / scale;
+            double batchedError = TensorAssert.MaxDiff(batched[item, valid], reference) / scale;
+            double between = TensorAssert.MaxDiff(batched[item, valid], alone[0]) / scale;
+            TestContext.WriteLine($"item {item + 1}: {aloneError:E2} alone, {batchedError:E2} batched, {between:E2} between");
+            Assert.IsLessThan(0.05, aloneError, $"item {item + 1}: bf16 alone vs float32");
+            Assert.IsLessThan(0.05, batchedError, $"item {item + 1}: bf16 batch vs float32");
+            Assert.IsLessThanOrEqualTo(0.02, between, $"item {item + 1}: bf16 batch vs alone");
         }
     }
 }

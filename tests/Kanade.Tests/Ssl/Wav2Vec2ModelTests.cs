@@ -105,12 +105,11 @@ public sealed class Wav2Vec2ModelTests
     [TestMethod]
     public void Bf16BatchesAreAsCloseToFloat32AsBf16SingleRuns()
     {
-        // bf16 batches write WavLM's gated bias as a rank-one product and, with lengths on the host, mask padded keys in
-        // it (KeyPadding.MaskKeys); with lengths on the device only they add the padding bias to the broadcast product;
-        // single utterances keep the broadcast bias. All must land within bf16 rounding of the float32 run of each item:
-        // a misplaced bias or an unmasked padded key would be off by far more.
-        // On $KANADE_TEST_DEVICE: on CUDA the batches run through cuDNN's attention, as tokenize runs them (and there the
-        // device lengths take the broadcast path).
+        // bf16 batches write WavLM's gated bias as a rank-one product and the padded keys into it (KeyPadding.MaskKeys);
+        // single utterances keep the broadcast bias. Both must land within bf16 rounding of the float32 run of each item:
+        // a misplaced bias or an unmasked padded key would be off by far more. Lengths on the device are read back first
+        // and must give the same.
+        // On $KANADE_TEST_DEVICE: on CUDA the batches run through cuDNN's attention, as tokenize runs them.
         using var model = TinySsl.Load("tiny12");
         using var scope = NewDisposeScope();
         model.to(Fixtures.Device);
