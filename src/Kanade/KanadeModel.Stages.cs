@@ -14,7 +14,8 @@ public sealed partial class KanadeModel
     /// </summary>
     /// <param name="waveform">(B, samples) or (B, 1, samples) at <see cref="KanadeModelConfig.SampleRate"/>.</param>
     /// <param name="padding">Zeros added on each side before the SSL model.</param>
-    /// <param name="lengths">(B,) valid samples per item for padded batches (before <paramref name="padding"/>), or null.</param>
+    /// <param name="lengths">(B,) valid samples per item for padded batches (before <paramref name="padding"/>), or null;
+    /// best on the CPU, as the SSL model reads them on the host (<see cref="Ssl.Wav2Vec2Model.ExtractFeatures"/>).</param>
     public (Tensor Local, Tensor Global) ForwardSslFeatures(Tensor waveform, int padding, Tensor? lengths = null)
     {
         var (local, global, frames) = ForwardSslFeaturesWithFrames(waveform, padding, lengths);
