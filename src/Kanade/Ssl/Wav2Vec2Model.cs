@@ -132,8 +132,8 @@ public sealed class Wav2Vec2Model : nn.Module<Tensor, Tensor>
     /// <summary>(B, T) -> (B, frames, D or aux_num_out); see <see cref="Forward(Tensor, Tensor?)"/>.</summary>
     public override Tensor forward(Tensor waveforms) => Forward(waveforms, null).Output;
 
-    /// <summary>Features and valid frames per item, on the device and, for lengths given on the CPU, on the host too.</summary>
-    (Tensor Features, Tensor? Lengths, long[]? HostLengths) Extract(Tensor waveforms, Tensor? lengths)
+    /// <summary>Features, and with lengths the valid frames per item, on the device and on the host.</summary>
+    (Tensor Features, Tensor? Lengths, long[]? HostFrames) Extract(Tensor waveforms, Tensor? lengths)
     {
         ValidateInput(waveforms, lengths);
         long[]? hostFrames = null;
