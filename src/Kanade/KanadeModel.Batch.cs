@@ -127,16 +127,14 @@ public sealed partial class KanadeModel
 
     /// <summary>
     /// The waveforms padded into one (B, <paramref name="longest"/>) tensor on the model's device, each starting at its
-    /// own reference padding. A copy from pageable memory to CUDA synchronises the stream (it waits for every queued
-    /// kernel, another worker's batch included, and the device idles until this thread queues more), so host data
-    /// only ever crosses from pinned memory: pinned waveforms directly into the device batch, pageable ones padded on
-    /// the host and pinned as one block.
+    /// own reference padding. Host data only ever crosses to CUDA from pinned memory, which does not stall the device
+    /// (<see cref="HostValues.ToDevice(Tensor, Device)"/>): pinned waveforms directly into the device batch, pageable
+    /// ones padded on the host and pinned as one block.
     /// </summary>
     Tensor PaddedBatch(IReadOnlyList<Tensor> waveforms, int[] paddings, long longest)
     {
         var dtype = waveforms[0].dtype;
-        bool toCuda = Device.type == DeviceType.CUDA;
-        if (toCuda && waveforms.All(w => w.device_type == DeviceType.CPU && w.is_pinned()))
+        if (Device.type == DeviceType.CUDA && waveforms.All(w => w.device_type == DeviceType.CPU && w.is_pinned()))
         {
             var batch = zeros(waveforms.Count, longest, dtype, Device);
             for (int i = 0; i < waveforms.Count; i++)
@@ -149,6 +147,6 @@ public sealed partial class KanadeModel
         return HostValues.ToDevice(staging, Device);
     }
 
-    /// <summary>Host values (lengths) as an int64 tensor on the model's device, through pinned memory on CUDA (see <see cref="PaddedBatch"/>).</summary>
+    /// <summary>Host values (lengths) as an int64 tensor on the model's device, without stalling it (<see cref="HostValues.ToDevice(long[], Device)"/>).</summary>
     Tensor HostValuesOnDevice(long[] values) => HostValues.ToDevice(values, Device);
 }
