@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Threading.Channels;
 using Kanade.Cli.Infrastructure;
@@ -9,7 +10,8 @@ namespace Kanade.Cli.Tokenize;
 /// <summary>
 /// Runs a <see cref="TokenizeJob"/>: each of the shard's unfinished parts is cut into length-sorted batches from its
 /// files' headers (<see cref="BatchPlanner"/>); background threads decode the items batch by batch into a bounded
-/// queue; a batcher hands each batch on once all its items are in; one worker per device encodes them; this
+/// queue; a batcher hands each batch on once all its items are in; workers (one or more per device, each on a thread
+/// of its own) encode them; this
 /// thread gathers results by part and commits each part as soon as all its rows are in (rows in corpus order, so the
 /// files never depend on scheduling). Memory stays bounded by the queue sizes whatever the corpus size.
 /// </summary>
@@ -91,7 +93,7 @@ internal sealed class TokenizeRunner(TokenizeJob job)
         var token = stop.Token;
         int queue = Math.Max(4, job.BatchSize * 4);
         var decoded = Channel.CreateBounded<(DecodedAudio Audio, PlannedItem Plan)>(new BoundedChannelOptions(queue) { SingleReader = true });
-        var batches = Channel.CreateBounded<List<DecodedAudio>>(new BoundedChannelOptions(2 * job.Encoders.Count) { SingleWriter = true });
+        using var batches = new BlockingCollection<List<DecodedAudio>>(2 * job.Encoders.Count);
         var results = Channel.CreateUnbounded<ItemResult>(new UnboundedChannelOptions { SingleReader = true });
         var planned = BatchPlanner.For(job, clock).Items(pending, token);
 
@@ -132,35 +134,34 @@ internal sealed class TokenizeRunner(TokenizeJob job)
                     // the planned batch nearly always comes back whole.
                     foreach (var batch in LengthBuckets.Split(members.Where(m => m.Error is null), m => m.Samples, m => m.Item.Index,
                                                               job.BatchSize, job.MaxBatchSamples, job.IsWindowed))
-                        await batches.Writer.WriteAsync(batch, token);
+                        batches.Add(batch, token);
                 }
             }
             finally
             {
-                batches.Writer.TryComplete();
+                batches.CompleteAdding();
             }
         }, token);
 
-        var workers = job.Encoders.Select(factory => Task.Run(async () =>
+        // Each worker blocks on a thread of its own rather than awaiting on the pool: the GPU libraries cache their plans
+        // per thread (cuDNN's attention graphs are thread-local in PyTorch), and a worker resumed on another pool thread
+        // would build them again.
+        var workers = job.Encoders.Select(factory => Task.Factory.StartNew(() =>
         {
             using var encoder = factory();
-            while (await clock.TimeAsync("encode_waiting_for_batches", batches.Reader.WaitToReadAsync(token)))
+            while (clock.Time("encode_waiting_for_batches", () => Next(batches, token)) is { } batch)
             {
-                while (batches.Reader.TryRead(out var batch))
+                try
                 {
-                    token.ThrowIfCancellationRequested();
-                    try
-                    {
-                        var outcomes = clock.Time("encode", () => encoder.Encode([.. batch.Select(b => b.Waveform!)]));
-                        for (int i = 0; i < batch.Count; i++) results.Writer.TryWrite(ToResult(batch[i], outcomes[i]));
-                    }
-                    finally
-                    {
-                        foreach (var audio in batch) audio.Waveform?.Dispose();
-                    }
+                    var outcomes = clock.Time("encode", () => encoder.Encode([.. batch.Select(b => b.Waveform!)]));
+                    for (int i = 0; i < batch.Count; i++) results.Writer.TryWrite(ToResult(batch[i], outcomes[i]));
+                }
+                finally
+                {
+                    foreach (var audio in batch) audio.Waveform?.Dispose();
                 }
             }
-        }, token)).ToList();
+        }, token, TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToList();
 
         // A producer that fails stops the others (they could wait forever on a full queue) and closes the results
         // with its own exception rather than the cancellations it caused.
@@ -215,6 +216,10 @@ internal sealed class TokenizeRunner(TokenizeJob job)
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(first).Throw();
         }
     }
+
+    /// <summary>The next batch, waiting for one; null once the batcher has finished and all are taken.</summary>
+    static List<DecodedAudio>? Next(BlockingCollection<List<DecodedAudio>> batches, CancellationToken token) =>
+        batches.TryTake(out var batch, Timeout.Infinite, token) ? batch : null;
 
     static Exception? FirstFailure(AggregateException? aggregate) =>
         aggregate?.Flatten().InnerExceptions.FirstOrDefault(e => e is not OperationCanceledException) ?? aggregate?.InnerException;
