@@ -27,7 +27,7 @@ if [[ $what == *tokenize* || $what == all ]]; then
     nvidia-smi --query-gpu=utilization.gpu,memory.used --format=csv,noheader,nounits -lms 250 > "$RESULTS/${order}_gpu_util.csv" &
     smi=$!
     K bench tokenize --config config/model/12hz.yaml --device cuda --precision ${TOKENIZE_PRECISION:-bf16} \
-      --files ${TOKENIZE_FILES:-256} --seconds 10 --repeat ${TOKENIZE_REPEAT:-300} --decode-threads ${DECODE_THREADS:-14} \
+      --files ${TOKENIZE_FILES:-256} --seconds 10 --repeat ${TOKENIZE_REPEAT:-300} ${DECODE_THREADS:+--decode-threads $DECODE_THREADS} \
       $([ $order = tokenize_shuffled ] && echo --shuffle) ${TOKENIZE_ARGS:-} > "$RESULTS/$order.txt" 2>&1
     kill $smi
     pack

@@ -15,7 +15,7 @@ source scripts/gpu/libsndfile.sh
 capture=$(mktemp -d)/tokenize
 "$nsys" profile -t cuda -s none --cpuctxsw=none -f true -o "$capture" \
   .gpu/run.sh .gpu/app.tar.xz kanade bench tokenize --config config/model/12hz.yaml --device cuda --precision bf16 \
-  --files 256 --seconds 10 --decode-threads 14 --shuffle --repeat 40 --workers-per-device 1 "$@" > "$OUT/profile_run.txt" 2>&1
+  --files 256 --seconds 10 --shuffle --repeat 40 --workers-per-device 1 "$@" > "$OUT/profile_run.txt" 2>&1
 # Some nsys builds leave the raw stream for the importer instead of a report.
 [ -f "$capture.nsys-rep" ] || LD_LIBRARY_PATH="$PWD/.gpu/lib/profiler${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" "$importer" -i "$capture.qdstrm" >> "$OUT/profile_run.txt" 2>&1
 "$nsys" export --type sqlite -f true -o "$capture.sqlite" "$capture.nsys-rep" >> "$OUT/profile_run.txt" 2>&1

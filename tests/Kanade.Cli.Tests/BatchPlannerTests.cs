@@ -32,7 +32,7 @@ public sealed class BatchPlannerTests
     }
 
     [TestMethod]
-    public void EachPartIsSortedByLengthAsAWholeThenCut()
+    public void EachPartIsSortedByLengthAsAWholeThenCutAndHandedOutLongestFirst()
     {
         // Part 0 holds items 0-6, part 1 items 7-9; lengths in a mixed order, with one tie (items 1 and 4).
         long?[] lengths = [70, 20, 90, 10, 20, 50, 30, 900, 100, 500];
@@ -40,10 +40,10 @@ public sealed class BatchPlannerTests
         var planner = new BatchPlanner(Corpus(10), new PartPlan(10, 7, 1, 0), audio.PlannedSamples, batchSize: 3, maxBatchSamples: 10_000,
                                        isWindowed: _ => false, threads: 2);
         var planned = planner.Items([0, 1], CancellationToken.None).ToList();
-        // Shortest first, ties by corpus index; a part's batches never take items of another part.
-        CollectionAssert.AreEqual(new[] { 3, 1, 4, 6, 5, 0, 2, 8, 9, 7 }, planned.Select(p => p.Item.Index).ToArray());
+        // Cut shortest first (ties by corpus index), handed out longest batch first; a part's batches never take items of another part.
+        CollectionAssert.AreEqual(new[] { 2, 6, 5, 0, 3, 1, 4, 8, 9, 7 }, planned.Select(p => p.Item.Index).ToArray());
         var batches = Batches(planned);
-        Assert.AreEqual("3,1,4|6,5,0|2|8,9,7", string.Join("|", batches.Select(b => string.Join(",", b))));
+        Assert.AreEqual("2|6,5,0|3,1,4|8,9,7", string.Join("|", batches.Select(b => string.Join(",", b))));
         Assert.AreEqual(batches.Count, planned.Select(p => p.Batch).Distinct().Count(), "one id per batch");
     }
 
@@ -56,7 +56,7 @@ public sealed class BatchPlannerTests
         var planner = new BatchPlanner(Corpus(6), new PartPlan(6, 6, 1, 0), audio.PlannedSamples, batchSize: 8, maxBatchSamples: 100,
                                        isWindowed: s => s >= 1_000, threads: 3);
         var batches = Batches(planner.Items([0], CancellationToken.None));
-        Assert.AreEqual("2,4|3|0,5|1", string.Join("|", batches.Select(b => string.Join(",", b))));
+        Assert.AreEqual("0,5|3|2,4|1", string.Join("|", batches.Select(b => string.Join(",", b))));
     }
 
     [TestMethod]

@@ -8,7 +8,7 @@ internal sealed record PlannedItem(CorpusItem Item, int Batch, int Members);
 
 /// <summary>
 /// Cuts each part into batches before anything is decoded, from the lengths the files' headers give
-/// (<see cref="IAudioSource.PlannedSamples"/>): the whole part sorted by length and cut by <see cref="LengthBuckets"/>,
+/// (<see cref="IAudioSource.PlannedSamples"/>): the whole part sorted by length and cut by <see cref="LengthBuckets"/> (handed out longest batch first),
 /// so a batch's items differ in length by about the part's spread over its number of batches (a 5-15 s corpus in
 /// parts of 4,096: under 0.2 s) rather than a decode window's (1.25 s for windows of eight batches of 64, which padded
 /// the device's work by 7%). A batch's members depend only on the part's files, never on decode timing: batched
@@ -61,8 +61,13 @@ internal sealed class BatchPlanner(IReadOnlyList<CorpusItem> corpus, PartPlan pa
         // A file whose header cannot be read goes alone: decoding it reports why.
         var unreadable = Enumerable.Range(0, items.Length).Where(i => samples[i] is null).Select(i => new List<CorpusItem> { items[i] });
         var readable = Enumerable.Range(0, items.Length).Where(i => samples[i] is not null);
+        // Longest batch first: the device's memory pool is sized by the part's first batch and the shorter ones after it
+        // reuse those blocks. Shortest first made every batch a little larger than any block the pool had cached, so it grew
+        // to the whole device (139 GB on an H200, where longest first peaks at 21 GB); and a batch too large for the device
+        // now fails at the start of a part, not at its end.
         return LengthBuckets.Split(readable, i => samples[i]!.Value, i => items[i].Index, batchSize, maxBatchSamples, isWindowed)
             .Select(batch => batch.Select(i => items[i]).ToList())
+            .Reverse()
             .Concat(unreadable).ToList();
     }, token);
 }
