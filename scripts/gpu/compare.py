@@ -4,6 +4,9 @@ same machine, same session).
 Usage: python3 scripts/gpu/compare.py RESULTS_DIR [docs/performance.md]
 RESULTS_DIR is bench.sh's bench-results.tgz unpacked: model_{fp32,bf16-ssl-fp32,bf16}.json, reference.json,
 tokenize.txt and tokenize_shuffled.txt (+ their _gpu_util.csv), train_{32,tf32,bf16-mixed}.txt and gpu.txt, as bench.sh writes them.
+An optional RESULTS_DIR/notes.md, written by hand, is appended to the page: put the run's notes there, followed by the
+hand-written sections of the page being replaced (everything from its first "## Notes on this run"), which this
+script does not keep by itself.
 """
 import datetime
 import json
